@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds the Go servers the test harness runs (etcd, kube-apiserver) from the Go module proxy into a cache
+# outside the checkout, keyed by version, so every later run and CI reuses them. Idempotent: a binary that
+# already exists for its version is not rebuilt.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/versions.env
+source "$here/versions.env"
+
+cache=${DBOPS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/provider-dbops}
+bin="$cache/bin"
+mkdir -p "$bin" "$cache/src"
+
+command -v go >/dev/null || { echo "build-test-binaries: 'go' is not on PATH; install Go >= 1.26" >&2; exit 1; }
+
+export GOMODCACHE="$cache/go/mod" GOCACHE="$cache/go/build" GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+
+build_etcd() {
+  local out="$bin/etcd-$ETCD_VERSION"
+  [ -x "$out" ] && return 0
+  echo "building etcd $ETCD_VERSION (once; cached in $bin)" >&2
+  local src="$cache/src/etcd-$ETCD_VERSION"
+  rm -rf "$src" && mkdir -p "$src" && cd "$src"
+  printf 'module local/etcdbuild\n\ngo 1.26\n' > go.mod
+  printf 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n' > main.go
+  go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" >/dev/null
+  go build -trimpath -ldflags "-s -w" -o "$out.tmp" .
+  mv "$out.tmp" "$out"
+}
+
+build_kube_apiserver() {
+  local out="$bin/kube-apiserver-$KUBE_VERSION"
+  [ -x "$out" ] && return 0
+  echo "building kube-apiserver $KUBE_VERSION (once; cached in $bin; ~10 min cold on 2 cores)" >&2
+  local src="$cache/src/kube-$KUBE_VERSION" staging="0.${KUBE_VERSION#1.}" minor=${KUBE_VERSION#1.}
+  minor=${minor%%.*}
+  rm -rf "$src" && mkdir -p "$src" && cd "$src"
+  printf 'module local/kubebuild\n\ngo 1.26\n' > go.mod
+  # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with local paths; as a
+  # dependency those replaces are ignored, so point each one at its published v0.Y.Z release instead.
+  local kmod
+  kmod=$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
+  [ -f "$kmod" ] || { echo "build-test-binaries: cannot read go.mod of k8s.io/kubernetes@v$KUBE_VERSION" >&2; exit 1; }
+  local m
+  for m in $(sed -n 's|^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/.*|\1|p' "$kmod"); do
+    go mod edit -replace="$m=$m@v$staging"
+  done
+  go mod edit -require="k8s.io/kubernetes@v$KUBE_VERSION"
+  local godebug
+  godebug=$(sed -n 's/^godebug \(.*\)$/\1/p' "$kmod" | head -n 1)
+  [ -z "$godebug" ] || go mod edit -godebug="$godebug"
+  local ld="-s -w" p
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld="$ld -X $p.gitVersion=v$KUBE_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+    ld="$ld -X $p.buildDate=1970-01-01T00:00:00Z"
+  done
+  go build -trimpath -pgo=off -ldflags "$ld" -o "$out.tmp" k8s.io/kubernetes/cmd/kube-apiserver
+  mv "$out.tmp" "$out"
+}
+
+build_etcd
+build_kube_apiserver
+echo "$bin"

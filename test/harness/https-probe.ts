@@ -1,0 +1,26 @@
+import { request } from 'node:https';
+import { request as plainRequest } from 'node:http';
+
+export interface TlsFiles {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+/** GETs a URL and resolves with the status code and body; used by readiness probes. */
+export async function httpGet(url: string, tls?: TlsFiles): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const send = url.startsWith('https:') ? request : plainRequest;
+    const req = send(url, { ...(tls ?? {}), timeout: 2000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}

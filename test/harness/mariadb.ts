@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import { freePort } from './ports.ts';
+import type { DatabaseLogin } from './postgres.ts';
+import { startProcess, waitUntilReady, type ManagedProcess } from './processes.ts';
+import { requireTool, serviceAccount } from './tools.ts';
+
+/** A MariaDB server in a temp dir on a loopback port. `admin` holds what a provisioning account needs, not SUPER. */
+export interface MariaDbServer {
+  readonly admin: DatabaseLogin;
+  readonly version: string;
+  readonly dir: string;
+  stop(): Promise<void>;
+}
+
+export const mariadbAdminUser = 'dbops_admin';
+
+// Everything a provisioning account grants to others or needs to manage sessions, with GRANT OPTION; no SUPER,
+// SHUTDOWN or FILE.
+const adminPrivileges = [
+  'SELECT',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'CREATE',
+  'DROP',
+  'RELOAD',
+  'PROCESS',
+  'REFERENCES',
+  'INDEX',
+  'ALTER',
+  'SHOW DATABASES',
+  'CREATE TEMPORARY TABLES',
+  'LOCK TABLES',
+  'EXECUTE',
+  'CREATE VIEW',
+  'SHOW VIEW',
+  'CREATE ROUTINE',
+  'ALTER ROUTINE',
+  'CREATE USER',
+  'EVENT',
+  'TRIGGER',
+  'CONNECTION ADMIN',
+  'BINLOG MONITOR',
+  'SET USER',
+].join(', ');
+
+export async function startMariaDb(): Promise<MariaDbServer> {
+  const installDb = requireTool('mariadb-install-db', 'mariadb-server');
+  const mariadbd = requireTool('mariadbd', 'mariadb-server', ['/usr/sbin']);
+  const account = serviceAccount('mysql');
+  const dir = mkdtempSync(join(tmpdir(), 'dbops-mariadb-'));
+  if (account) chownSync(dir, account.uid, account.gid);
+  const data = join(dir, 'data');
+  const socketPath = join(dir, 'mariadb.sock');
+  const password = `pw-${crypto.randomUUID()}`;
+  let proc: ManagedProcess | undefined;
+  const stop = async (): Promise<void> => {
+    await proc?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    // "normal" gives root@localhost no password (reachable only through this temp dir's socket), so the
+    // bootstrap works whichever OS user runs the harness.
+    execFileSync(
+      installDb,
+      ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db'],
+      { ...(account ?? {}), stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    const port = await freePort();
+    proc = startProcess({
+      name: 'mariadbd',
+      command: mariadbd,
+      args: [
+        '--no-defaults',
+        `--datadir=${data}`,
+        `--socket=${socketPath}`,
+        `--port=${port}`,
+        '--bind-address=127.0.0.1',
+        `--pid-file=${join(dir, 'mariadb.pid')}`,
+        '--skip-name-resolve',
+        '--skip-log-bin',
+        '--innodb-buffer-pool-size=64M',
+        '--innodb-flush-log-at-trx-commit=0',
+        '--max-connections=300',
+      ],
+      logFile: join(dir, 'mariadb.log'),
+      account,
+    });
+    const root = { socketPath, user: 'root' };
+    await waitUntilReady(
+      proc,
+      async () => {
+        const conn = await mysql.createConnection({ ...root, connectTimeout: 2000 });
+        await conn.end();
+        return true;
+      },
+      60_000,
+    );
+    const conn = await mysql.createConnection(root);
+    try {
+      await conn.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [mariadbAdminUser, password]);
+      await conn.query(`GRANT ${adminPrivileges} ON *.* TO ?@'%' WITH GRANT OPTION`, [mariadbAdminUser]);
+      const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT VERSION() AS version');
+      const admin = { host: '127.0.0.1', port, user: mariadbAdminUser, password };
+      return { admin, version: String(rows[0]?.['version']), dir, stop };
+    } finally {
+      await conn.end();
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
