@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Go servers the test harness runs (etcd, kube-apiserver) from the Go module proxy into a cache
+# Builds the Go servers the test harness runs (etcd, kube-apiserver, kube-controller-manager for garbage
+# collection and namespace deletion) from the Go module proxy into a cache
 # outside the checkout, keyed by version, so every later run and CI reuses them. Idempotent: a binary that
 # already exists for its version is not rebuilt.
 set -euo pipefail
@@ -29,36 +30,40 @@ build_etcd() {
   mv "$out.tmp" "$out"
 }
 
-build_kube_apiserver() {
-  local out="$bin/kube-apiserver-$KUBE_VERSION"
+# Builds one command of k8s.io/kubernetes at KUBE_VERSION.
+build_kube_command() {
+  local name=$1 out="$bin/$1-$KUBE_VERSION"
   [ -x "$out" ] && return 0
-  echo "building kube-apiserver $KUBE_VERSION (once; cached in $bin; ~10 min cold on 2 cores)" >&2
+  echo "building $name $KUBE_VERSION (once; cached in $bin; a few minutes cold on 2 cores)" >&2
   local src="$cache/src/kube-$KUBE_VERSION" staging="0.${KUBE_VERSION#1.}" minor=${KUBE_VERSION#1.}
   minor=${minor%%.*}
-  rm -rf "$src" && mkdir -p "$src" && cd "$src"
-  printf 'module local/kubebuild\n\ngo 1.26\n' > go.mod
-  # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with local paths; as a
-  # dependency those replaces are ignored, so point each one at its published v0.Y.Z release instead.
-  local kmod
-  kmod=$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
-  [ -f "$kmod" ] || { echo "build-test-binaries: cannot read go.mod of k8s.io/kubernetes@v$KUBE_VERSION" >&2; exit 1; }
-  local m
-  for m in $(sed -n 's|^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/.*|\1|p' "$kmod"); do
-    go mod edit -replace="$m=$m@v$staging"
-  done
-  go mod edit -require="k8s.io/kubernetes@v$KUBE_VERSION"
-  local godebug
-  godebug=$(sed -n 's/^godebug \(.*\)$/\1/p' "$kmod" | head -n 1)
-  [ -z "$godebug" ] || go mod edit -godebug="$godebug"
+  mkdir -p "$src" && cd "$src"
+  if [ ! -f go.mod ]; then
+    printf 'module local/kubebuild\n\ngo 1.26\n' > go.mod
+    # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with local paths; as a
+    # dependency those replaces are ignored, so point each one at its published v0.Y.Z release instead.
+    local kmod
+    kmod=$(go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
+    [ -f "$kmod" ] || { echo "build-test-binaries: cannot read go.mod of k8s.io/kubernetes@v$KUBE_VERSION" >&2; exit 1; }
+    local m
+    for m in $(sed -n 's|^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/.*|\1|p' "$kmod"); do
+      go mod edit -replace="$m=$m@v$staging"
+    done
+    go mod edit -require="k8s.io/kubernetes@v$KUBE_VERSION"
+    local godebug
+    godebug=$(sed -n 's/^godebug \(.*\)$/\1/p' "$kmod" | head -n 1)
+    [ -z "$godebug" ] || go mod edit -godebug="$godebug"
+  fi
   local ld="-s -w" p
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ld="$ld -X $p.gitVersion=v$KUBE_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
     ld="$ld -X $p.buildDate=1970-01-01T00:00:00Z"
   done
-  go build -trimpath -pgo=off -ldflags "$ld" -o "$out.tmp" k8s.io/kubernetes/cmd/kube-apiserver
+  go build -trimpath -pgo=off -ldflags "$ld" -o "$out.tmp" "k8s.io/kubernetes/cmd/$name"
   mv "$out.tmp" "$out"
 }
 
 build_etcd
-build_kube_apiserver
+build_kube_command kube-apiserver
+build_kube_command kube-controller-manager
 echo "$bin"

@@ -7,8 +7,14 @@ export interface TlsFiles {
   key: Buffer;
 }
 
+/** For a server whose certificate the harness did not issue (it generated its own). */
+export const unverifiedTls = { rejectUnauthorized: false } as const;
+
 /** GETs a URL and resolves with the status code and body; used by readiness probes. */
-export async function httpGet(url: string, tls?: TlsFiles): Promise<{ status: number; body: string }> {
+export async function httpGet(
+  url: string,
+  tls?: TlsFiles | typeof unverifiedTls,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const send = url.startsWith('https:') ? request : plainRequest;
     const req = send(url, { ...(tls ?? {}), timeout: 2000 }, (res) => {

@@ -1,13 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpGet, type TlsFiles } from './https-probe.ts';
+import { httpGet, unverifiedTls, type TlsFiles } from './https-probe.ts';
 import { createCertificateAuthority, createSigningKeyPair, base64Of } from './pki.ts';
 import { freePort } from './ports.ts';
 import { startProcess, waitUntilReady, type ManagedProcess } from './processes.ts';
 import { goBuiltServer } from './tools.ts';
 
-/** A running etcd + kube-apiserver pair on loopback, with an admin kubeconfig. */
+/**
+ * A running etcd + kube-apiserver + kube-controller-manager on loopback, with an admin kubeconfig. The
+ * controller manager runs only the garbage collector and the namespace controller, so owner references and
+ * namespace deletion behave as in a real cluster.
+ */
 export interface ControlPlane {
   readonly server: string;
   readonly kubeconfigPath: string;
@@ -64,6 +68,31 @@ async function startEtcd(dir: string): Promise<{ proc: ManagedProcess; url: stri
     30_000,
   );
   return { proc, url };
+}
+
+async function startControllerManager(dir: string, kubeconfigPath: string): Promise<ManagedProcess> {
+  const port = await freePort();
+  const proc = startProcess({
+    name: 'kube-controller-manager',
+    command: goBuiltServer('kube-controller-manager'),
+    args: [
+      `--kubeconfig=${kubeconfigPath}`,
+      `--authentication-kubeconfig=${kubeconfigPath}`,
+      `--authorization-kubeconfig=${kubeconfigPath}`,
+      '--controllers=garbage-collector-controller,namespace-controller',
+      '--leader-elect=false',
+      '--bind-address=127.0.0.1',
+      `--secure-port=${port}`,
+      `--cert-dir=${join(dir, 'kcm-certs')}`,
+    ],
+    logFile: join(dir, 'kube-controller-manager.log'),
+  });
+  await waitUntilReady(
+    proc,
+    async () => (await httpGet(`https://127.0.0.1:${port}/healthz`, unverifiedTls)).status === 200,
+    60_000,
+  );
+  return proc;
 }
 
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
@@ -142,6 +171,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const kubeconfig = kubeconfigYaml(server, ca.caCert, admin.cert, admin.key);
     const kubeconfigPath = join(dir, 'kubeconfig');
     writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+    started.push(await startControllerManager(dir, kubeconfigPath));
     return { server, kubeconfig, kubeconfigPath, dir, stop };
   } catch (err) {
     await stop();

@@ -50,7 +50,7 @@ export function requireTool(name: string, debianPackage: string, extraDirs: stri
  * Returns the cached Go-built server binary, building it first (once per version) with
  * scripts/build-test-binaries.sh when it is missing.
  */
-export function goBuiltServer(name: 'etcd' | 'kube-apiserver'): string {
+export function goBuiltServer(name: 'etcd' | 'kube-apiserver' | 'kube-controller-manager'): string {
   const versions = pinnedVersions();
   const version = name === 'etcd' ? versions.etcd : versions.kube;
   const binary = join(cacheDir(), 'bin', `${name}-${version}`);

@@ -143,4 +143,33 @@ describe('real kube-apiserver', () => {
       (request as { abort(): void }).abort();
     }
   });
+
+  it('garbage-collects an object whose owner is deleted (kube-controller-manager runs)', async () => {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const owner = await core.createNamespacedConfigMap({ namespace, body: { metadata: { name: 'owner' } } });
+    await core.createNamespacedConfigMap({
+      namespace,
+      body: {
+        metadata: {
+          name: 'dependent',
+          ownerReferences: [
+            { apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata?.uid ?? '' },
+          ],
+        },
+      },
+    });
+    await core.deleteNamespacedConfigMap({ namespace, name: 'owner' });
+    await until(
+      'dependent collected',
+      async () => {
+        try {
+          await core.readNamespacedConfigMap({ namespace, name: 'dependent' });
+          return undefined;
+        } catch (err) {
+          return err instanceof k8s.ApiException && err.code === 404 ? true : undefined;
+        }
+      },
+      60_000,
+    );
+  });
 });
