@@ -27,6 +27,7 @@ const forbiddenFolders = {
   'src/resources': ['function'],
   'src/function': ['runtime', 'kube', 'engines', 'resources', 'backup', 'storage'],
   'src/metrics': ['runtime', 'kube', 'engines', 'resources', 'backup', 'storage', 'function'],
+  'src/config': ['kube', 'engines', 'resources', 'backup', 'storage', 'function', 'metrics'],
   'src/log': ['runtime', 'kube', 'engines', 'resources', 'backup', 'storage', 'function', 'metrics'],
 };
 
@@ -54,6 +55,7 @@ const srcFolders = [
   'src/function',
   'src/metrics',
   'src/log',
+  'src/config',
 ];
 
 export default tseslint.config(

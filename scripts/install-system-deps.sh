@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, only when missing: PostgreSQL 15 and MariaDB servers and client
-# tools (the harness runs its own instances in temp dirs), and openssl for the test PKI. Package installs are
+# tools (the harness runs its own instances in temp dirs), openssl for the test PKI, and Prometheus (the
+# server tests scrape with, and promtool). Package installs are
 # kept from starting system services, so nothing listens on 5432/3306 and no system service is disturbed.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ have pg_dump || need+=(postgresql-client-15)
 have mariadb-install-db || need+=(mariadb-server)
 have mariadb-dump || need+=(mariadb-client)
 have openssl || need+=(openssl)
+have promtool || need+=(prometheus)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 
