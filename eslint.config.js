@@ -59,7 +59,7 @@ const srcFolders = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'crds/'] },
+  { ignores: ['node_modules/', 'dist/', 'dist-bench/', 'crds/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

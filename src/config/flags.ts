@@ -23,6 +23,8 @@ export interface ProviderConfig {
   maxReconcileRate: number;
   leaderElection: boolean;
   leaderElectionNamespace: string;
+  /** Lease timing; lease duration > renew deadline > 1.2 × retry period, as client-go requires. */
+  leaderElectionTiming: { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   enableManagementPolicies: boolean;
   /** null when set to "0": the server is not started. */
   metricsBindAddress: BindAddress | null;
@@ -116,6 +118,24 @@ const specs: readonly FlagSpec[] = [
     help: 'Namespace of the leader-election Lease.',
   },
   {
+    name: 'leader-election-lease-duration',
+    type: 'string',
+    default: '60s',
+    help: 'How long a leader-election Lease stays valid without renewal.',
+  },
+  {
+    name: 'leader-election-renew-deadline',
+    type: 'string',
+    default: '50s',
+    help: 'How long the leader keeps trying to renew before it stops leading.',
+  },
+  {
+    name: 'leader-election-retry-period',
+    type: 'string',
+    default: '2s',
+    help: 'Interval between attempts to acquire or renew the Lease.',
+  },
+  {
     name: 'enable-management-policies',
     env: 'ENABLE_MANAGEMENT_POLICIES',
     type: 'boolean',
@@ -163,6 +183,7 @@ export function parseProviderFlags(argv: readonly string[], env: NodeJS.ProcessE
       maxReconcileRate: positiveInteger('max-reconcile-rate', raw('max-reconcile-rate')),
       leaderElection: boolean('leader-election', raw('leader-election')),
       leaderElectionNamespace: nonEmpty('leader-election-namespace', raw('leader-election-namespace')),
+      leaderElectionTiming: leaderElectionTiming(raw),
       enableManagementPolicies: boolean('enable-management-policies', raw('enable-management-policies')),
       metricsBindAddress: bindAddress('metrics-bind-address', raw('metrics-bind-address')),
       healthProbeBindAddress: bindAddress('health-probe-bind-address', raw('health-probe-bind-address')),
@@ -172,6 +193,33 @@ export function parseProviderFlags(argv: readonly string[], env: NodeJS.ProcessE
       pollStateMetricIntervalMs: positiveDuration('poll-state-metric', raw('poll-state-metric')),
     },
   };
+}
+
+function leaderElectionTiming(
+  raw: (name: string) => string | undefined,
+): ProviderConfig['leaderElectionTiming'] {
+  const leaseDurationMs = positiveDuration(
+    'leader-election-lease-duration',
+    raw('leader-election-lease-duration'),
+  );
+  const renewDeadlineMs = positiveDuration(
+    'leader-election-renew-deadline',
+    raw('leader-election-renew-deadline'),
+  );
+  const retryPeriodMs = positiveDuration('leader-election-retry-period', raw('leader-election-retry-period'));
+  if (!(leaseDurationMs > renewDeadlineMs)) {
+    throw new FlagError(
+      'leader-election-renew-deadline',
+      '--leader-election-renew-deadline must be shorter than the lease duration',
+    );
+  }
+  if (!(renewDeadlineMs > retryPeriodMs * 1.2)) {
+    throw new FlagError(
+      'leader-election-retry-period',
+      '--leader-election-retry-period must be under the renew deadline / 1.2',
+    );
+  }
+  return { leaseDurationMs, renewDeadlineMs, retryPeriodMs };
 }
 
 export function providerUsage(): string {

@@ -12,9 +12,20 @@ export interface RegistryOptions {
   defaultMetrics?: boolean;
 }
 
+const misnamedDefaults = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
 export function createMetricsRegistry(options: RegistryOptions = {}): MetricsRegistry {
   const registry = new Registry();
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool check metrics
+    // rejects them); the event-loop and heap metrics say the same more usefully.
+    for (const name of misnamedDefaults) registry.removeSingleMetric(name);
+  }
   return registry;
 }
 

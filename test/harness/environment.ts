@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { after } from 'node:test';
 import { startControlPlane } from './kube.ts';
 import { startMariaDb } from './mariadb.ts';
 import { startPostgres, type DatabaseLogin } from './postgres.ts';
@@ -42,14 +41,22 @@ export async function startTestEnvironment(): Promise<RunningEnvironment> {
   throw new Error(`cannot start the test environment:\n${reasons.join('\n')}`);
 }
 
+let privateEnvironment: Promise<RunningEnvironment> | undefined;
+
 /**
  * The environment for a test file: the shared one the test runner started, or, when a file is run on its own,
- * a private one that is stopped after the file's tests.
+ * one private environment per process, stopped when the process has nothing left to do. (An `after` hook
+ * would be wrong here: called from inside a `before` hook it would stop the servers before the tests run.)
  */
 export async function useTestEnvironment(): Promise<TestEnvironment> {
   const shared = process.env[sharedEnvironmentVariable];
   if (shared !== undefined) return JSON.parse(readFileSync(shared, 'utf8')) as TestEnvironment;
-  const env = await startTestEnvironment();
-  after(() => env.stop());
-  return env;
+  if (privateEnvironment === undefined) {
+    privateEnvironment = startTestEnvironment();
+    const started = privateEnvironment;
+    process.once('beforeExit', () => {
+      void started.then((env) => env.stop());
+    });
+  }
+  return privateEnvironment;
 }

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpGet, unverifiedTls, type TlsFiles } from './https-probe.ts';
 import { createCertificateAuthority, createSigningKeyPair, base64Of } from './pki.ts';
 import { freePort } from './ports.ts';
-import { startProcess, waitUntilReady, type ManagedProcess } from './processes.ts';
+import { startProcess, trackScratchDir, waitUntilReady, type ManagedProcess } from './processes.ts';
 import { goBuiltServer } from './tools.ts';
 
 /**
@@ -98,6 +98,7 @@ async function startControllerManager(dir: string, kubeconfigPath: string): Prom
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const apiserverBinary = goBuiltServer('kube-apiserver');
   const dir = mkdtempSync(join(tmpdir(), 'dbops-kube-'));
+  const removeDir = trackScratchDir(dir);
   const pki = join(dir, 'pki');
   const ca = createCertificateAuthority(pki, 'dbops-test-kube-ca');
   const serving = ca.issue('apiserver', {
@@ -115,7 +116,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const started: ManagedProcess[] = [];
   const stop = async (): Promise<void> => {
     for (const proc of started.reverse()) await proc.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
   };
   try {
     const etcd = await startEtcd(dir);

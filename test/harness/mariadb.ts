@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { freePort } from './ports.ts';
 import type { DatabaseLogin } from './postgres.ts';
-import { startProcess, waitUntilReady, type ManagedProcess } from './processes.ts';
+import { startProcess, trackScratchDir, waitUntilReady, type ManagedProcess } from './processes.ts';
 import { requireTool, serviceAccount } from './tools.ts';
 
 /** A MariaDB server in a temp dir on a loopback port. `admin` holds what a provisioning account needs, not SUPER. */
@@ -53,6 +53,7 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   const mariadbd = requireTool('mariadbd', 'mariadb-server', ['/usr/sbin']);
   const account = serviceAccount('mysql');
   const dir = mkdtempSync(join(tmpdir(), 'dbops-mariadb-'));
+  const removeDir = trackScratchDir(dir);
   if (account) chownSync(dir, account.uid, account.gid);
   const data = join(dir, 'data');
   const socketPath = join(dir, 'mariadb.sock');
@@ -60,7 +61,7 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   let proc: ManagedProcess | undefined;
   const stop = async (): Promise<void> => {
     await proc?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
   };
   try {
     // "normal" gives root@localhost no password (reachable only through this temp dir's socket), so the

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { freePort } from './ports.ts';
-import { startProcess, waitUntilReady, type ManagedProcess } from './processes.ts';
+import { startProcess, trackScratchDir, waitUntilReady, type ManagedProcess } from './processes.ts';
 import { requireTool, serviceAccount } from './tools.ts';
 
 const serverBinDirs = ['/usr/lib/postgresql/15/bin'];
@@ -43,13 +43,14 @@ export async function startPostgres(): Promise<PostgresServer> {
   const postgres = requireTool('postgres', 'postgresql-15', serverBinDirs);
   const account = serviceAccount('postgres');
   const dir = mkdtempSync(join(tmpdir(), 'dbops-pg-'));
+  const removeDir = trackScratchDir(dir);
   if (account) chownSync(dir, account.uid, account.gid);
   const data = join(dir, 'data');
   const password = `pw-${crypto.randomUUID()}`;
   let proc: ManagedProcess | undefined;
   const stop = async (): Promise<void> => {
     await proc?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
   };
   try {
     // Local (socket) logins are trusted for the bootstrap superuser; every TCP login must use a password.

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A server the harness started: its output goes to a log file that is printed when it fails to start. */
@@ -28,11 +29,22 @@ export interface StartOptions {
 }
 
 const running = new Set<ChildProcess>();
+const scratchDirs = new Set<string>();
+
+/** A temp dir to remove if this process ends before the owner's own cleanup ran. */
+export function trackScratchDir(dir: string): () => void {
+  scratchDirs.add(dir);
+  return () => {
+    scratchDirs.delete(dir);
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
 
 function killAllSync(): void {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
 }
-// Last line of defence: whatever ends this process, no server it started outlives it.
+// Last line of defence: whatever ends this process, no server it started outlives it and no temp dir stays.
 process.once('exit', killAllSync);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
@@ -55,8 +67,19 @@ export function startProcess(options: StartOptions): ManagedProcess {
   running.add(child);
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });
+  // A running server alone does not keep the harness's process alive: a test file that started its own
+  // environment stops it once its tests are done (see useTestEnvironment); stop() holds the process again.
+  const hold = (held: boolean): void => {
+    // The output pipes are sockets, which can be unref'd; their declared type is only Readable.
+    for (const handle of [child, child.stdout as Socket, child.stderr as Socket]) {
+      if (held) handle.ref();
+      else handle.unref();
+    }
+  };
+  hold(false);
   const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => {
+    // 'close' comes after the output pipes are drained, so nothing is written to the log after it ends.
+    child.once('close', (code) => {
       running.delete(child);
       log.end();
       resolve(code);
@@ -71,6 +94,7 @@ export function startProcess(options: StartOptions): ManagedProcess {
     exited,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
+      hold(true);
       child.kill(stopSignal);
       const result = await Promise.race([
         exited.then(() => 'exited' as const),

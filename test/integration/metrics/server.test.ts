@@ -23,7 +23,6 @@ async function get(
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
 }
 
-
 describe('metrics server', () => {
   let metrics: ProviderMetrics;
   let server: RunningServer;

@@ -20,6 +20,7 @@ const defaults: ProviderConfig = {
   maxReconcileRate: 10,
   leaderElection: false,
   leaderElectionNamespace: 'crossplane-system',
+  leaderElectionTiming: { leaseDurationMs: 60_000, renewDeadlineMs: 50_000, retryPeriodMs: 2_000 },
   enableManagementPolicies: true,
   metricsBindAddress: { port: 8080 },
   healthProbeBindAddress: { port: 8081 },
@@ -84,6 +85,17 @@ describe('parseProviderFlags', () => {
         argv: ['--leader-election-namespace', 'other'],
         env: { POD_NAMESPACE: 'dbops-system' },
         want: { leaderElectionNamespace: 'other' },
+      },
+      {
+        reason: 'lease timing takes Go durations',
+        argv: [
+          '--leader-election-lease-duration=3s',
+          '--leader-election-renew-deadline=2s',
+          '--leader-election-retry-period=500ms',
+        ],
+        want: {
+          leaderElectionTiming: { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 },
+        },
       },
       {
         reason: '--no-<flag> turns a default-true flag off',
@@ -231,6 +243,18 @@ describe('parseProviderFlags', () => {
       argv: ['--leader-election-namespace', ' '],
       flag: 'leader-election-namespace',
       message: /must not be empty/,
+    },
+    {
+      reason: 'a renew deadline not shorter than the lease',
+      argv: ['--leader-election-lease-duration=10s', '--leader-election-renew-deadline=10s'],
+      flag: 'leader-election-renew-deadline',
+      message: /shorter than the lease duration/,
+    },
+    {
+      reason: 'a retry period too close to the renew deadline',
+      argv: ['--leader-election-renew-deadline=2s', '--leader-election-retry-period=2s'],
+      flag: 'leader-election-retry-period',
+      message: /renew deadline/,
     },
     {
       reason: 'an unknown flag',

@@ -1,0 +1,211 @@
+// The provider process: one controller per managed kind plus the ProviderConfig controllers, started once
+// this replica leads (with leader election) and each kind's CRD is Established (safe-start); /readyz tells
+// when caches are synced; stop() lets in-flight reconciles finish and releases the lease.
+import type { KubeApi, KubeObject, ResourceType } from '../kube/api.ts';
+import type { ManagedResourceRecorder } from '../metrics/managed-resource.ts';
+import { Controller } from './controller.ts';
+import type { EventRecorder } from './events.ts';
+import type { ExternalConnector } from './external.ts';
+import { Informer } from './informer.ts';
+import { LeaderElector } from './leader-election.ts';
+import type { Logger } from '../log/logger.ts';
+import type { ManagedResource } from './managed.ts';
+import { nextPollDelay, type PollSettings } from './poll.ts';
+import { providerConfigReconciler } from './provider-config.ts';
+import type { ProviderConfigUsage } from './provider-config-usage.ts';
+import { globalRateLimiter, ReconcileRateLimiter } from './rate-limiter.ts';
+import { defaultReconcilerOptions, ManagedReconciler, type ReconcilerDeps } from './reconciler.ts';
+import { waitForCrd } from './safe-start.ts';
+
+/** What a managed kind plugs into the runtime. */
+export interface ManagedKind<T extends ManagedResource = ManagedResource> {
+  type: ResourceType;
+  connector: ExternalConnector<T>;
+  resolveReferences?: ReconcilerDeps<T>['resolveReferences'];
+}
+
+export interface ProviderRuntimeOptions {
+  kube: KubeApi;
+  log: Logger;
+  events: EventRecorder;
+  metrics: ManagedResourceRecorder;
+  kinds: readonly ManagedKind[];
+  providerConfigs: { types: readonly ResourceType[]; usageType: ResourceType };
+  poll: PollSettings;
+  syncIntervalMs: number;
+  maxReconcileRate: number;
+  managementPoliciesEnabled: boolean;
+  /** Makes error text safe for conditions and events. */
+  redact: (text: string) => string;
+  leaderElection?: {
+    namespace: string;
+    name: string;
+    identity?: string;
+    leaseDurationMs?: number;
+    renewDeadlineMs?: number;
+    retryPeriodMs?: number;
+  };
+  /** Called when this replica loses leadership; the process should exit so a fresh one can compete. */
+  onLostLeadership?: () => void;
+}
+
+export class ProviderRuntime {
+  private readonly controllers: Controller<KubeObject>[] = [];
+  private readonly managedControllers: Controller<ManagedResource>[] = [];
+  private readonly usageInformer: Informer<ProviderConfigUsage>;
+  private readonly elector: LeaderElector | undefined;
+  private readonly abort = new AbortController();
+  private readonly rateLimiter: ReturnType<typeof globalRateLimiter>;
+  private started: Promise<void> | undefined;
+
+  constructor(private readonly options: ProviderRuntimeOptions) {
+    this.rateLimiter = globalRateLimiter(options.maxReconcileRate);
+    this.usageInformer = new Informer<ProviderConfigUsage>(options.kube, options.providerConfigs.usageType, {
+      resyncMs: options.syncIntervalMs,
+      log: options.log,
+    });
+    const election = options.leaderElection;
+    this.elector =
+      election &&
+      new LeaderElector(options.kube, {
+        ...election,
+        log: options.log,
+        onStartedLeading: () => {
+          this.started = this.startControllers();
+        },
+        onStoppedLeading: () => {
+          options.log.error({}, 'Lost leader election lease');
+          options.onLostLeadership?.();
+        },
+      });
+  }
+
+  /** Starts competing for leadership, or starts the controllers at once without leader election. */
+  start(): void {
+    if (this.elector) this.elector.start();
+    else this.started = this.startControllers();
+  }
+
+  /** Ready once every started controller's cache is synced; a standby replica is ready too. */
+  readiness(): { ready: true } | { ready: false; reason: string } {
+    if (this.elector && !this.elector.isLeader()) return { ready: true };
+    const pending = this.controllers.filter((c) => !c.informer.hasSynced()).map((c) => c.type.kind);
+    if (this.started === undefined) return { ready: false, reason: 'controllers not started' };
+    return pending.length === 0
+      ? { ready: true }
+      : { ready: false, reason: `caches not synced: ${pending.join(', ')}` };
+  }
+
+  /** Lists of every managed kind's cached objects, for the state gauges. */
+  cachedManagedObjects(): { type: ResourceType; objects: ManagedResource[] }[] {
+    return this.managedControllers.map((c) => ({ type: c.type, objects: c.informer.list() }));
+  }
+
+  /** Graceful shutdown: no new work, in-flight reconciles finish, the lease is released. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.started?.catch(() => undefined);
+    await Promise.all(this.controllers.map((c) => c.stop()));
+    this.usageInformer.stop();
+    await this.elector?.release();
+  }
+
+  private async startControllers(): Promise<void> {
+    const { kinds, providerConfigs } = this.options;
+    this.usageInformer.start();
+    await Promise.all([
+      ...kinds.map((kind) => this.startManaged(kind)),
+      ...providerConfigs.types.map((type) => this.startProviderConfig(type)),
+    ]);
+  }
+
+  private async whenEstablished(type: ResourceType): Promise<boolean> {
+    try {
+      await waitForCrd(this.options.kube, type, this.abort.signal, () => {
+        this.options.log.debug({ kind: type.kind }, 'Waiting for CRD to be established');
+      });
+      return true;
+    } catch {
+      return false; // aborted by stop()
+    }
+  }
+
+  private controllerFor<T extends KubeObject>(type: ResourceType, name: string): Controller<T> {
+    const controller = new Controller<T>(this.options.kube, type, {
+      name,
+      concurrency: this.options.maxReconcileRate,
+      rateLimiter: new ReconcileRateLimiter(this.rateLimiter),
+      resyncMs: this.options.syncIntervalMs,
+      log: this.options.log,
+    });
+    this.controllers.push(controller as unknown as Controller<KubeObject>);
+    return controller;
+  }
+
+  private async startManaged(kind: ManagedKind): Promise<void> {
+    if (!(await this.whenEstablished(kind.type))) return;
+    const o = this.options;
+    const name = `managed/${kind.type.kind.toLowerCase()}.${kind.type.group}`;
+    const controller = this.controllerFor<ManagedResource>(kind.type, name);
+    this.managedControllers.push(controller);
+    const reconciler = new ManagedReconciler<ManagedResource>(
+      {
+        kube: o.kube,
+        type: kind.type,
+        connector: kind.connector,
+        get: (key) => controller.get(key),
+        events: o.events,
+        log: o.log,
+        metrics: o.metrics,
+        redact: o.redact,
+        ...(kind.resolveReferences ? { resolveReferences: kind.resolveReferences } : {}),
+      },
+      {
+        ...defaultReconcilerOptions,
+        managementPoliciesEnabled: o.managementPoliciesEnabled,
+        pollDelay: (mg) => nextPollDelay(mg, o.poll),
+      },
+    );
+    await controller.start((key) => reconciler.reconcile(key));
+  }
+
+  private async startProviderConfig(type: ResourceType): Promise<void> {
+    if (!(await this.whenEstablished(type))) return;
+    const o = this.options;
+    const controller = this.controllerFor(type, `providerconfig/${type.kind.toLowerCase()}`);
+    this.usageInformer.addHandlers({
+      add: (u) => {
+        this.enqueueConfigOf(controller, type, u);
+      },
+      update: (_, u) => {
+        this.enqueueConfigOf(controller, type, u);
+      },
+      delete: (u) => {
+        this.enqueueConfigOf(controller, type, u);
+      },
+    });
+    const reconcile = providerConfigReconciler({
+      kube: o.kube,
+      type,
+      usageType: o.providerConfigs.usageType,
+      get: (key) => controller.get(key),
+      usages: () => this.usageInformer.list(),
+      warn: (pc, reason, message) => {
+        o.events.record(pc, { type: 'Warning', reason, message });
+      },
+      log: o.log,
+    });
+    await controller.start(reconcile);
+  }
+
+  /** A usage changed: its config (cluster-scoped for Cluster* kinds, else in the usage's namespace) is re-counted. */
+  private enqueueConfigOf(
+    controller: Controller<KubeObject>,
+    type: ResourceType,
+    usage: ProviderConfigUsage,
+  ): void {
+    if (usage.providerConfigRef.kind !== type.kind) return;
+    const namespace = type.namespaced ? (usage.metadata.namespace ?? '') : '';
+    controller.enqueue({ namespace, name: usage.providerConfigRef.name });
+  }
+}

@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse } from 'yaml';
+import type { KubeApi, KubeObject, ResourceType } from '../../src/kube/api.ts';
+import { crdType, isEstablished } from '../../src/runtime/safe-start.ts';
+
+const crdDir = fileURLToPath(new URL('../../crds', import.meta.url));
+
+/**
+ * Installs the CRDs the project ships (crds/*.yaml) with server-side apply, which is idempotent, so every test
+ * file can call it against the shared API server; resolves once each is Established and served.
+ */
+export async function installCrds(kube: KubeApi): Promise<void> {
+  const crds = readdirSync(crdDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => parse(readFileSync(join(crdDir, f), 'utf8')) as KubeObject);
+  for (const crd of crds) {
+    await kube.patch(crdType, { name: crd.metadata.name }, crd, {
+      strategy: 'apply',
+      fieldManager: 'dbops-test-harness',
+      force: true,
+    });
+  }
+  for (const crd of crds) {
+    await until(`CRD ${crd.metadata.name} Established`, async () =>
+      isEstablished(await kube.get(crdType, { name: crd.metadata.name })),
+    );
+    // Established precedes serving by a moment; a list that succeeds proves the endpoint is there.
+    await until(`CRD ${crd.metadata.name} served`, () => kube.list(servedType(crd)).then(() => true));
+  }
+}
+
+interface CrdSpec {
+  spec: {
+    group: string;
+    scope: string;
+    names: { kind: string; plural: string };
+    versions: { name: string }[];
+  };
+}
+
+function servedType(crd: KubeObject): ResourceType {
+  const { spec } = crd as KubeObject & CrdSpec;
+  return {
+    group: spec.group,
+    version: spec.versions[0]?.name ?? '',
+    kind: spec.names.kind,
+    plural: spec.names.plural,
+    namespaced: spec.scope === 'Namespaced',
+  };
+}
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what}: not within 30 s`);
+    await sleep(100);
+  }
+}

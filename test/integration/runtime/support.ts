@@ -1,0 +1,148 @@
+// Runs the managed reconciler for one kind against the real API server with a FakeExternal, and gives tests
+// small helpers to wait for what they assert.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { kinds } from '../../../src/apis/registry.ts';
+import type { KubeApi, KubeObject } from '../../../src/kube/api.ts';
+import { createKubeApi, type KubeClient } from '../../../src/kube/client.ts';
+import { Controller } from '../../../src/runtime/controller.ts';
+import { eventResource, KubeEventRecorder } from '../../../src/runtime/events.ts';
+import { nopLogger } from '../../../src/log/logger.ts';
+import type { ManagedResource, ObjectKey } from '../../../src/runtime/managed.ts';
+import { nextPollDelay } from '../../../src/runtime/poll.ts';
+import {
+  defaultReconcilerOptions,
+  ManagedReconciler,
+  type ReconcileResult,
+} from '../../../src/runtime/reconciler.ts';
+import { FakeExternal } from '../../fakes/external.ts';
+import { installCrds } from '../../harness/crds.ts';
+import { useTestEnvironment } from '../../harness/environment.ts';
+
+export const roleType = kinds.DatabaseRole;
+
+export async function connect(): Promise<KubeClient> {
+  const env = await useTestEnvironment();
+  const kube = await createKubeApi({ fromString: env.kube.kubeconfig });
+  await installCrds(kube);
+  return kube;
+}
+
+let namespaces = 0;
+export async function freshNamespace(kube: KubeApi, purpose: string): Promise<string> {
+  const name = `rt-${purpose}-${String(process.pid)}-${String(++namespaces)}`;
+  await kube.create(
+    { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name },
+    },
+  );
+  return name;
+}
+
+export function role(
+  namespace: string,
+  name: string,
+  extra: Partial<ManagedResource['spec']> = {},
+): ManagedResource {
+  return {
+    apiVersion: `${roleType.group}/${roleType.version}`,
+    kind: roleType.kind,
+    metadata: { name, namespace },
+    spec: { forProvider: { instanceRef: { name: 'pg' } }, ...extra },
+  };
+}
+
+export interface Harness {
+  readonly fake: FakeExternal;
+  readonly controller: Controller<ManagedResource>;
+  /** Every reconcile result, in order, with the key it was for. */
+  readonly results: { key: string; result: ReconcileResult; at: number }[];
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  pollMs?: number;
+  fake?: FakeExternal;
+  namespace: string;
+}
+
+/** A reconciler for DatabaseRole objects against `fake`, reading objects through `get`. */
+export function makeReconciler(
+  kube: KubeApi,
+  fake: FakeExternal,
+  get: (key: ObjectKey) => ManagedResource | undefined,
+  pollMs = 60_000,
+): ManagedReconciler<ManagedResource> {
+  return new ManagedReconciler<ManagedResource>(
+    { kube, type: roleType, connector: fake, get, events: new KubeEventRecorder(kube), log: nopLogger },
+    {
+      ...defaultReconcilerOptions,
+      creationGracePeriodMs: 0,
+      pollDelay: (mg) => nextPollDelay(mg, { pollMs }),
+    },
+  );
+}
+
+/** A controller for DatabaseRole objects in one namespace, reconciled against `fake`. */
+export async function startHarness(kube: KubeApi, options: HarnessOptions): Promise<Harness> {
+  const fake = options.fake ?? new FakeExternal();
+  const controller = new Controller<ManagedResource>(kube, roleType, { name: 'test', concurrency: 2 });
+  const reconciler = makeReconciler(
+    kube,
+    fake,
+    (key) => (key.namespace === options.namespace ? controller.get(key) : undefined),
+    options.pollMs,
+  );
+  const results: Harness['results'] = [];
+  await controller.start(async (key) => {
+    const result = await reconciler.reconcile(key);
+    if (key.namespace === options.namespace) results.push({ key: key.name, result, at: Date.now() });
+    return result;
+  });
+  return { fake, controller, results, stop: () => controller.stop() };
+}
+
+export async function getRole(
+  kube: KubeApi,
+  namespace: string,
+  name: string,
+): Promise<ManagedResource | undefined> {
+  return kube.get<ManagedResource & KubeObject>(roleType, { namespace, name });
+}
+
+/** Polls `check` until it returns a value (not undefined) or fails with the last thing it saw. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export function condition(
+  mg: ManagedResource | undefined,
+  type: string,
+): { status: string; reason: string; message?: string } | undefined {
+  return mg?.status?.conditions?.find((c) => c.type === type);
+}
+
+export async function eventReasons(kube: KubeApi, namespace: string, name: string): Promise<string[]> {
+  const { items } = await kube.list<KubeObject & { reason?: string }>(eventResource, {
+    namespace,
+    fieldSelector: `involvedObject.name=${name}`,
+  });
+  return items.map((e) => e.reason ?? '');
+}
+
+/** Deletes `mg` (the API server sets deletionTimestamp while finalizers remain). */
+export async function deleteRole(kube: KubeApi, namespace: string, name: string): Promise<void> {
+  await kube.delete(roleType, { namespace, name });
+}
