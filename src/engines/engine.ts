@@ -103,11 +103,13 @@ export interface Engine {
   /** Terminates (PostgreSQL) or kills (MySQL) its sessions first. */
   dropDatabase(name: string, signal?: AbortSignal): Promise<void>;
 
-  /** `password` is the one the user should have; observe reports whether it still logs in (a hash check, not a login). */
+  /**
+   * Observes the account's attributes, memberships and settings. Passwords are not compared: a non-superuser
+   * admin cannot read password hashes, so the kinds track the password they last set and call setPassword.
+   */
   observeUser(
     name: string,
     desired: DatabaseUserParameters,
-    password: string,
     signal?: AbortSignal,
   ): Promise<Observed<AccountState>>;
   createUser(
@@ -116,7 +118,9 @@ export interface Engine {
     password: string,
     signal?: AbortSignal,
   ): Promise<void>;
-  updateUser(
+  updateUser(name: string, desired: DatabaseUserParameters, signal?: AbortSignal): Promise<void>;
+  /** Sets the password (on every host's account for MySQL/MariaDB), with the desired auth plugin. */
+  setPassword(
     name: string,
     desired: DatabaseUserParameters,
     password: string,
