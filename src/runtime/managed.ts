@@ -1,6 +1,8 @@
 // The shape every managed resource shares (Crossplane v2 namespaced managed-resource spec and status), as the
 // runtime sees it. Each kind's full schema lives in src/apis and is structurally assignable to these types.
 
+import type { ObjectMeta } from '../kube/api.ts';
+
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
 
 export interface Condition {
@@ -18,29 +20,6 @@ export type ManagementAction = 'Observe' | 'Create' | 'Update' | 'Delete' | 'Lat
 export interface ProviderConfigReference {
   kind: string;
   name: string;
-}
-
-export interface ObjectMeta {
-  name: string;
-  namespace?: string;
-  uid?: string;
-  generation?: number;
-  resourceVersion?: string;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
-  ownerReferences?: OwnerReference[];
-}
-
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
 }
 
 export interface ManagedSpec {

@@ -7,7 +7,7 @@ import { Controller } from './controller.ts';
 import type { EventRecorder } from './events.ts';
 import type { ExternalConnector } from './external.ts';
 import { Informer } from './informer.ts';
-import { LeaderElector } from './leader-election.ts';
+import { LeaderElector, type LeaderElectionOptions } from './leader-election.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ManagedResource } from './managed.ts';
 import { nextPollDelay, type PollSettings } from './poll.ts';
@@ -37,14 +37,8 @@ export interface ProviderRuntimeOptions {
   managementPoliciesEnabled: boolean;
   /** Makes error text safe for conditions and events. */
   redact: (text: string) => string;
-  leaderElection?: {
-    namespace: string;
-    name: string;
-    identity?: string;
-    leaseDurationMs?: number;
-    renewDeadlineMs?: number;
-    retryPeriodMs?: number;
-  };
+  /** Lease settings; the callbacks, log and clock are the runtime's own. */
+  leaderElection?: Omit<LeaderElectionOptions, 'onStartedLeading' | 'onStoppedLeading' | 'log' | 'now'>;
   /** Called when this replica loses leadership; the process should exit so a fresh one can compete. */
   onLostLeadership?: () => void;
 }

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'yaml';
 import type { KubeApi, KubeObject, ResourceType } from '../../src/kube/api.ts';
 import { crdType, isEstablished } from '../../src/runtime/safe-start.ts';
+import { eventually } from './wait.ts';
 
 const crdDir = fileURLToPath(new URL('../../crds', import.meta.url));
 
@@ -24,11 +24,17 @@ export async function installCrds(kube: KubeApi): Promise<void> {
     });
   }
   for (const crd of crds) {
-    await until(`CRD ${crd.metadata.name} Established`, async () =>
-      isEstablished(await kube.get(crdType, { name: crd.metadata.name })),
+    await eventually(
+      `CRD ${crd.metadata.name} Established`,
+      async () => isEstablished(await kube.get(crdType, { name: crd.metadata.name })) || undefined,
+      30_000,
     );
     // Established precedes serving by a moment; a list that succeeds proves the endpoint is there.
-    await until(`CRD ${crd.metadata.name} served`, () => kube.list(servedType(crd)).then(() => true));
+    await eventually(
+      `CRD ${crd.metadata.name} served`,
+      () => kube.list(servedType(crd)).then(() => true),
+      30_000,
+    );
   }
 }
 
@@ -50,13 +56,4 @@ function servedType(crd: KubeObject): ResourceType {
     plural: spec.names.plural,
     namespaced: spec.scope === 'Namespaced',
   };
-}
-
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what}: not within 30 s`);
-    await sleep(100);
-  }
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
+import { eventually } from '../harness/wait.ts';
 import { useTestEnvironment } from '../harness/environment.ts';
 
 const group = 'smoke.dbops.dbprovision.io';
@@ -39,16 +40,6 @@ function widgetCrd(): k8s.V1CustomResourceDefinition {
   };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('real kube-apiserver', () => {
   let kc: k8s.KubeConfig;
   let custom: k8s.CustomObjectsApi;
@@ -72,7 +63,7 @@ describe('real kube-apiserver', () => {
   it('establishes a CRD, validates, watches, patches and refuses a stale update with 409', async () => {
     const ext = kc.makeApiClient(k8s.ApiextensionsV1Api);
     await ext.createCustomResourceDefinition({ body: widgetCrd() });
-    await until('CRD Established', async () => {
+    await eventually('CRD Established', async () => {
       const crd = await ext.readCustomResourceDefinition({ name: `${plural}.${group}` });
       return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
         ? true
@@ -80,7 +71,9 @@ describe('real kube-apiserver', () => {
     });
 
     // Served once it is listable; from then on the schema is enforced by the server itself (422 Invalid).
-    await until('CRD served', () => custom.listNamespacedCustomObject({ group, version, namespace, plural }));
+    await eventually('CRD served', () =>
+      custom.listNamespacedCustomObject({ group, version, namespace, plural }),
+    );
     await assert.rejects(
       custom.createNamespacedCustomObject({
         group,
@@ -124,7 +117,7 @@ describe('real kube-apiserver', () => {
         { group, version, namespace, plural, name: 'one', body: { spec: { size: 2 } } },
         k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
       );
-      await until('ADDED and MODIFIED events', () =>
+      await eventually('ADDED and MODIFIED events', () =>
         Promise.resolve(events.includes('ADDED one') && events.includes('MODIFIED one') ? true : undefined),
       );
 
@@ -159,7 +152,7 @@ describe('real kube-apiserver', () => {
       },
     });
     await core.deleteNamespacedConfigMap({ namespace, name: 'owner' });
-    await until(
+    await eventually(
       'dependent collected',
       async () => {
         try {

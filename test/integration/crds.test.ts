@@ -7,21 +7,12 @@ import { after, before, describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
 import { customResourceDefinition } from '../../src/apis/crd.ts';
 import { allKinds, kinds, type KindName } from '../../src/apis/registry.ts';
+import { eventually } from '../harness/wait.ts';
 import { useTestEnvironment } from '../harness/environment.ts';
 import { validObjects, withValue, type Fixture } from '../unit/apis/fixtures.ts';
 
 const fieldManager = 'provider-dbops-crds';
 const run = String(process.pid);
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** The API server's message of a failed call, with its HTTP status. */
 function failure(err: unknown): { code: number; message: string } {
@@ -96,14 +87,14 @@ describe('CRDs on a real API server', () => {
     custom = kc.makeApiClient(k8s.CustomObjectsApi);
     await applyCrds();
     for (const def of allKinds) {
-      await until(`${def.plural} Established`, async () => {
+      await eventually(`${def.plural} Established`, async () => {
         const crd = await ext.readCustomResourceDefinition({ name: `${def.plural}.${def.group}` });
         return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')
           ? true
           : undefined;
       });
       // Served once listable; from then on the server enforces the schema.
-      await until(`${def.plural} served`, () =>
+      await eventually(`${def.plural} served`, () =>
         custom.listClusterCustomObject({ group: def.group, version: def.version, plural: def.plural }),
       );
     }

@@ -18,10 +18,10 @@ import {
   createNamespace,
   installWidgetCrd,
   testEnvironment,
-  until,
   type ConfigMap,
   type Widget,
 } from './support.ts';
+import { eventually } from '../../harness/wait.ts';
 
 const group = 'kubetest.dbops.dbprovision.io';
 await testEnvironment();
@@ -212,7 +212,7 @@ describe('KubeApi over REST', () => {
       { strategy: 'merge' },
     );
     await kube.delete(configMapType, { namespace, name: 'watched' });
-    await until('three events', () => (seen.length >= 3 ? true : undefined));
+    await eventually('three events', () => (seen.length >= 3 ? true : undefined));
     assert.deepEqual(seen, ['ADDED watched', 'MODIFIED watched', 'DELETED watched']);
     handle.stop();
     handle.stop();
@@ -247,7 +247,7 @@ describe('KubeApi over REST', () => {
       () => undefined,
       (err) => ends.push(err),
     );
-    await until('the watch to end', () => (ends.length > 0 ? true : undefined));
+    await eventually('the watch to end', () => (ends.length > 0 ? true : undefined));
     handle.stop();
     assert.equal(ends.length, 1);
     assert.ok(isNotFound(ends[0]), String(ends[0]));

@@ -13,11 +13,11 @@ import {
   installWidgetCrd,
   sleep,
   testEnvironment,
-  until,
   widgetType,
   type ConfigMap,
   type Widget,
 } from './support.ts';
+import { eventually } from '../../harness/wait.ts';
 import { recordingLogger } from '../../fakes/logger.ts';
 
 await testEnvironment();
@@ -82,7 +82,7 @@ describe('Informer', () => {
     await kube.create<ConfigMap>(configMapType, { metadata: { name: 'a', namespace }, data: { v: '1' } });
     await kube.patch(configMapType, { namespace, name: 'a' }, { data: { v: '2' } }, { strategy: 'merge' });
     await kube.delete(configMapType, { namespace, name: 'before' });
-    await until('three deliveries', () => (log.length >= 4 ? true : undefined));
+    await eventually('three deliveries', () => (log.length >= 4 ? true : undefined));
     assert.deepEqual(log, ['add before', 'add a', 'update a 1->2', 'delete before']);
     assert.deepEqual(
       cms.list().map((cm) => cm.metadata.name),
@@ -115,7 +115,7 @@ describe('Informer', () => {
       });
       await sleep(700);
     }
-    await until('four adds', () => (log.length >= 4 ? true : undefined));
+    await eventually('four adds', () => (log.length >= 4 ? true : undefined));
     assert.deepEqual(log, ['add cm1', 'add cm2', 'add cm3', 'add cm4']);
     const watches = requests.filter((r) => r === 'watch configmaps').length;
     const lists = requests.filter((r) => r === 'list configmaps').length;
@@ -133,7 +133,7 @@ describe('Informer', () => {
     const { log, handlers } = recorder(dataV);
     cms.addHandlers(handlers);
     cms.start();
-    await until('the watch', () => (requests.includes('watch') ? true : undefined));
+    await eventually('the watch', () => (requests.includes('watch') ? true : undefined));
     log.length = 0;
 
     // Drop every connection of the informer's client, then change things before it can reconnect.
@@ -146,12 +146,12 @@ describe('Informer', () => {
     );
     await kube.delete(configMapType, { namespace, name: 'goes' });
     await kube.create<ConfigMap>(configMapType, { metadata: { name: 'new', namespace }, data: { v: '1' } });
-    await until('three deliveries', () => (log.length >= 3 ? true : undefined));
+    await eventually('three deliveries', () => (log.length >= 3 ? true : undefined));
     assert.deepEqual([...log].sort(), ['add new', 'delete goes', 'update stays 1->2']);
 
     // And it watches again afterwards.
     await kube.create<ConfigMap>(configMapType, { metadata: { name: 'later', namespace } });
-    await until('add later', () => (log.includes('add later') ? true : undefined));
+    await eventually('add later', () => (log.includes('add later') ? true : undefined));
     assert.deepEqual(requests, ['list', 'watch', 'list', 'watch']);
   });
 
@@ -164,7 +164,7 @@ describe('Informer', () => {
     cms.addHandlers({ update: (oldObj, newObj) => updates.push([oldObj, newObj]) });
     cms.start();
     await cms.synced;
-    await until('two resync updates', () => (updates.length >= 2 ? true : undefined), 5000);
+    await eventually('two resync updates', () => (updates.length >= 2 ? true : undefined), 5000);
     assert.deepEqual(updates.map(([, n]) => n.metadata.name).sort(), ['x', 'y']);
     for (const [oldObj, newObj] of updates)
       assert.equal(oldObj, newObj, 'an unchanged object is delivered as itself');
@@ -185,13 +185,13 @@ describe('Informer', () => {
     const { log, handlers } = recorder<Widget>((w) => w.spec?.size);
     widgets.addHandlers(handlers);
     widgets.start();
-    await until('failed lists', () => (warnings.length >= 3 ? true : undefined));
+    await eventually('failed lists', () => (warnings.length >= 3 ? true : undefined));
     assert.equal(widgets.hasSynced(), false);
     assert.match(warnings[0]!, /list failed/);
 
     const type = await installWidgetCrd(kube, group);
     await widgets.synced;
     await kube.create<Widget>(type, { metadata: { name: 'w', namespace }, spec: { size: 1 } });
-    await until('add w', () => (log.includes('add w') ? true : undefined));
+    await eventually('add w', () => (log.includes('add w') ? true : undefined));
   });
 });

@@ -11,7 +11,8 @@ import {
   type Lease,
   type LeaseSpec,
 } from '../../../src/runtime/leader-election.ts';
-import { closeClients, connect, createNamespace, sleep, testEnvironment, unique, until } from './support.ts';
+import { closeClients, connect, createNamespace, sleep, testEnvironment, unique } from './support.ts';
+import { eventually } from '../../harness/wait.ts';
 
 await testEnvironment();
 
@@ -77,7 +78,7 @@ describe('LeaderElector', () => {
     const b = candidate(name, 'replica-b');
     a.elector.start();
     b.elector.start();
-    const leader = await until('a leader', () =>
+    const leader = await eventually('a leader', () =>
       a.elector.isLeader() ? a : b.elector.isLeader() ? b : undefined,
     );
     const other = leader === a ? b : a;
@@ -97,7 +98,7 @@ describe('LeaderElector', () => {
     const released = Date.now();
     await leader.elector.release();
     assert.equal(leader.elector.isLeader(), false);
-    await until('the other to lead', () => (other.elector.isLeader() ? true : undefined));
+    await eventually('the other to lead', () => (other.elector.isLeader() ? true : undefined));
     const handOverMs = Date.now() - released;
     assert.ok(handOverMs < 1500, `hand-over took ${handOverMs} ms, less than a lease duration expected`);
     assert.deepEqual(leader.calls, ['started'], 'a deliberate release is not a lost leadership');
@@ -111,7 +112,7 @@ describe('LeaderElector', () => {
     const name = unique('lease');
     const a = candidate(name, 'replica-a');
     a.elector.start();
-    await until('a to lead', () => (a.elector.isLeader() ? true : undefined));
+    await eventually('a to lead', () => (a.elector.isLeader() ? true : undefined));
     const b = candidate(name, 'replica-b');
     b.elector.start();
     await sleep(1000);
@@ -119,7 +120,7 @@ describe('LeaderElector', () => {
 
     const killed = Date.now();
     a.elector.stop();
-    await until('b to lead', () => (b.elector.isLeader() ? true : undefined), 10_000);
+    await eventually('b to lead', () => (b.elector.isLeader() ? true : undefined), 10_000);
     const takeoverMs = Date.now() - killed;
     // The last renewal was at most a retry period before the kill; the lease then runs for its full 3 s.
     assert.ok(takeoverMs >= 2000, `took over after ${takeoverMs} ms, before the lease expired`);
@@ -132,13 +133,13 @@ describe('LeaderElector', () => {
     const name = unique('lease');
     const a = candidate(name, 'replica-a');
     a.elector.start();
-    await until('a to lead', () => (a.elector.isLeader() ? true : undefined));
+    await eventually('a to lead', () => (a.elector.isLeader() ? true : undefined));
     const current = await lease(name);
     await kube.update<Lease>(leaseResource, {
       ...current,
       spec: { ...current.spec, holderIdentity: 'intruder', renewTime: microTime(Date.now()) },
     });
-    await until('a to step down', () => (a.calls.includes('stopped') ? true : undefined), 3000);
+    await eventually('a to step down', () => (a.calls.includes('stopped') ? true : undefined), 3000);
     assert.equal(a.elector.isLeader(), false);
     assert.deepEqual(a.calls, ['started', 'stopped']);
     assert.equal((await lease(name)).spec.holderIdentity, 'intruder');
@@ -149,11 +150,11 @@ describe('LeaderElector', () => {
     const { api, network } = partitionable(kube);
     const a = candidate(name, 'replica-a', api);
     a.elector.start();
-    await until('a to lead', () => (a.elector.isLeader() ? true : undefined));
+    await eventually('a to lead', () => (a.elector.isLeader() ? true : undefined));
     await sleep(800); // at least one renewal
     const cut = Date.now();
     network.down = true;
-    await until('a to step down', () => (a.calls.includes('stopped') ? true : undefined), 5000);
+    await eventually('a to step down', () => (a.calls.includes('stopped') ? true : undefined), 5000);
     const steppedDownMs = Date.now() - cut;
     assert.ok(steppedDownMs >= 1400 && steppedDownMs <= 2600, `stepped down after ${steppedDownMs} ms`);
     assert.equal(a.elector.isLeader(), false);

@@ -1,4 +1,5 @@
 // Shared set-up for the src/kube and runtime tests against the real API server: clients, namespaces, a CRD.
+import { eventually } from '../../harness/wait.ts';
 import { randomBytes } from 'node:crypto';
 import type { KubeApi, KubeObject, ResourceType } from '../../../src/kube/api.ts';
 import { createKubeApi, type KubeApiOptions, type KubeClient } from '../../../src/kube/client.ts';
@@ -75,22 +76,6 @@ export async function createNamespace(kube: KubeApi, prefix: string): Promise<st
   return name;
 }
 
-export async function until<T>(
-  what: string,
-  fn: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await Promise.resolve()
-      .then(fn)
-      .catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -133,6 +118,6 @@ export async function installWidgetCrd(kube: KubeApi, group: string): Promise<Re
       ],
     },
   } as KubeObject);
-  await until(`${group} served`, () => kube.list(type));
+  await eventually(`${group} served`, () => kube.list(type));
   return type;
 }

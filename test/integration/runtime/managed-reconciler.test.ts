@@ -15,7 +15,6 @@ import {
   connect,
   deleteRole,
   eventReasons,
-  eventually,
   freshNamespace,
   getRole,
   makeReconciler,
@@ -24,6 +23,7 @@ import {
   startHarness,
   type Harness,
 } from './support.ts';
+import { eventually } from '../../harness/wait.ts';
 
 const secretType = { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true } as const;
 

@@ -13,7 +13,8 @@ import { leaseResource, type Lease } from '../../../src/runtime/leader-election.
 import { inUseFinalizer } from '../../../src/runtime/provider-config.ts';
 import { providerConfigKindLabel, providerConfigLabel } from '../../../src/runtime/provider-config-usage.ts';
 import { useTestEnvironment } from '../../harness/environment.ts';
-import { connect, eventually, freshNamespace, role, roleType } from './support.ts';
+import { connect, freshNamespace, role, roleType } from './support.ts';
+import { eventually } from '../../harness/wait.ts';
 
 const mainScript = fileURLToPath(new URL('../../../src/main.ts', import.meta.url));
 const leaseName = 'crossplane-leader-election-provider-dbops';

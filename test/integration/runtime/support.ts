@@ -1,6 +1,5 @@
 // Runs the managed reconciler for one kind against the real API server with a FakeExternal, and gives tests
 // small helpers to wait for what they assert.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { kinds } from '../../../src/apis/registry.ts';
 import type { KubeApi, KubeObject } from '../../../src/kube/api.ts';
 import { createKubeApi, type KubeClient } from '../../../src/kube/client.ts';
@@ -110,21 +109,6 @@ export async function getRole(
   name: string,
 ): Promise<ManagedResource | undefined> {
   return kube.get<ManagedResource & KubeObject>(roleType, { namespace, name });
-}
-
-/** Polls `check` until it returns a value (not undefined) or fails with the last thing it saw. */
-export async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${String(timeoutMs)} ms waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 export function condition(
