@@ -53,6 +53,7 @@ interface ProviderResult {
   elapsedMs: number;
   cpuSeconds: number;
   peakRssMiB: number;
+  liveHeapMiB: number;
   requests: Record<string, number>;
 }
 
@@ -74,7 +75,7 @@ async function provider(
   n: number,
 ): Promise<ProviderResult> {
   const args = [providerScript, kubeconfigPath, ns, String(n), String(reconcileRate)];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const first = await lines.next();
   if (first.value !== 'started') throw new Error(`benchmark provider did not start: ${String(first.value)}`);
@@ -121,6 +122,7 @@ try {
       (total / n).toFixed(2),
       result.cpuSeconds.toFixed(1),
       result.peakRssMiB.toFixed(0),
+      result.liveHeapMiB.toFixed(0),
     ]);
     chart.push({ label: `${String(n)} objects: provider / floor`, value: result.elapsedMs / floorMs });
     process.stderr.write(`${String(n)}: ${JSON.stringify(result.requests)}\n`);
@@ -136,6 +138,7 @@ try {
       'requests/obj',
       'CPU s',
       'peak RSS MiB',
+      'live heap MiB',
     ],
     rows,
   );

@@ -11,14 +11,8 @@ import type {
   WatchHandle,
 } from './api.ts';
 import { apiVersionOf, collectionPath, objectPath, queryString, resourceNameOf } from './paths.ts';
-import {
-  loadKubeConfig,
-  RestTransport,
-  statusError,
-  type KubeConfigSource,
-  type RestRequest,
-  type RestResponse,
-} from './rest.ts';
+import { loadClusterAccess, type KubeConfigSource } from './access.ts';
+import { RestTransport, statusError, type RestRequest, type RestResponse } from './rest.ts';
 import { WatchStream } from './watch.ts';
 
 export interface KubeApiOptions extends KubeConfigSource {
@@ -45,7 +39,7 @@ export interface KubeClient extends KubeApi {
 /** Connects with the given kubeconfig (or the default one) and returns the provider's view of the API. */
 export async function createKubeApi(options: KubeApiOptions = {}): Promise<KubeClient> {
   const userAgent = options.userAgent ?? 'provider-dbops';
-  const transport = await RestTransport.create(loadKubeConfig(options), {
+  const transport = new RestTransport(await loadClusterAccess(options), {
     userAgent,
     timeoutMs: options.requestTimeoutMs ?? 30_000,
   });
@@ -196,7 +190,6 @@ class RestKubeApi implements KubeClient {
       });
     }
     this.observe(call.verb, call.type, call.subresource, res.status);
-    if (res.status === 401) this.transport.invalidateCredentials();
     return res;
   }
 

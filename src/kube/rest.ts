@@ -1,26 +1,10 @@
-// HTTP transport to the API server: client-node's KubeConfig supplies TLS material and credentials, and one
-// keep-alive agent carries every request. (KubeConfig.applyToHTTPSOptions builds a fresh agent per call, which
+// HTTP transport to the API server: one keep-alive agent carries every request, with the TLS material and
+// credentials of a ClusterAccess. (client-node's applyToHTTPSOptions builds a fresh agent per call, which
 // would open a new TLS connection per request.)
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterAccess } from './access.ts';
 import { KubeApiError } from './api.ts';
-
-export interface KubeConfigSource {
-  /** A kubeconfig file. */
-  fromFile?: string;
-  /** A kubeconfig's YAML. */
-  fromString?: string;
-}
-
-/** Loads the given kubeconfig, or the default one: $KUBECONFIG, ~/.kube/config, then the in-cluster account. */
-export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
-  const kc = new KubeConfig();
-  if (source.fromString !== undefined) kc.loadFromString(source.fromString);
-  else if (source.fromFile !== undefined) kc.loadFromFile(source.fromFile);
-  else kc.loadFromDefault();
-  return kc;
-}
 
 /** Reasons for responses whose body is not a Status (proxies, load balancers). */
 const reasonByCode: Record<number, string> = {
@@ -92,31 +76,16 @@ class StaleConnectionError extends Error {}
 
 /** Free connections are closed before the API server's own 90 s idle timeout, to avoid reusing a dying one. */
 const freeSocketTimeoutMs = 60_000;
-/** Credentials are re-read this often (client-node itself re-reads a token file every 60 s). */
-const credentialsTtlMs = 30_000;
-
 export class RestTransport {
   /** TCP connections opened so far: with keep-alive working, far fewer than requests. */
   connectionsOpened = 0;
-  private credentials: { headers: Record<string, string>; at: number } | undefined;
+  private readonly agent: http.Agent;
 
-  private constructor(
-    private readonly kc: KubeConfig,
-    private readonly server: string,
-    private readonly agent: http.Agent,
+  constructor(
+    private readonly access: ClusterAccess,
     private readonly options: { userAgent: string; timeoutMs: number },
-  ) {}
-
-  static async create(
-    kc: KubeConfig,
-    options: { userAgent: string; timeoutMs: number },
-  ): Promise<RestTransport> {
-    const cluster = kc.getCurrentCluster();
-    if (cluster === null) throw new Error('kubeconfig has no current cluster');
-    const tls: https.RequestOptions = {};
-    await kc.applyToHTTPSOptions(tls);
-    const agent = makeAgent(cluster.server, cluster.proxyUrl, tls);
-    return new RestTransport(kc, cluster.server.replace(/\/+$/, ''), agent, options);
+  ) {
+    this.agent = access.agent ?? makeAgent(access);
   }
 
   /** Sends a request and reads the whole response; resends once if a pooled connection was stale. */
@@ -136,7 +105,7 @@ export class RestTransport {
   ): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
     const headers = await this.headers();
     return new Promise((resolve, reject) => {
-      const req = this.transport().request(`${this.server}${path}`, {
+      const req = this.transport().request(`${this.access.server}${path}`, {
         agent: this.agent,
         method: 'GET',
         headers,
@@ -161,11 +130,6 @@ export class RestTransport {
     this.agent.destroy();
   }
 
-  /** Makes the next request re-read credentials (after a 401, a rotated token may be waiting). */
-  invalidateCredentials(): void {
-    this.credentials = undefined;
-  }
-
   private async send(request: RestRequest): Promise<RestResponse> {
     const headers: Record<string, string> = { ...(await this.headers()) };
     if (request.body !== undefined) {
@@ -173,7 +137,7 @@ export class RestTransport {
       headers['Content-Length'] = String(Buffer.byteLength(request.body));
     }
     return new Promise((resolve, reject) => {
-      const req = this.transport().request(`${this.server}${request.path}`, {
+      const req = this.transport().request(`${this.access.server}${request.path}`, {
         agent: this.agent,
         method: request.method,
         headers,
@@ -210,46 +174,22 @@ export class RestTransport {
   }
 
   private async headers(): Promise<Record<string, string>> {
-    const now = Date.now();
-    if (this.credentials !== undefined && now - this.credentials.at < credentialsTtlMs) {
-      return this.credentials.headers;
-    }
-    const opts: https.RequestOptions = {};
-    await this.kc.applyToHTTPSOptions(opts);
-    const headers: Record<string, string> = {
+    return {
       Accept: 'application/json',
       'User-Agent': this.options.userAgent,
+      ...(await this.access.headers()),
     };
-    if (opts.headers !== undefined && !Array.isArray(opts.headers)) {
-      for (const [key, value] of Object.entries(opts.headers)) {
-        if (typeof value === 'string' || typeof value === 'number') headers[key] = String(value);
-      }
-    }
-    if (typeof opts.auth === 'string')
-      headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    this.credentials = { headers, at: now };
-    return headers;
   }
 
   private transport(): typeof http | typeof https {
-    return this.server.startsWith('http:') ? http : https;
+    return this.access.server.startsWith('http:') ? http : https;
   }
 }
 
-/** One keep-alive agent with the kubeconfig's TLS material; behind a proxy, client-node's proxy agent. */
-function makeAgent(server: string, proxyUrl: string | undefined, tls: https.RequestOptions): http.Agent {
-  if (proxyUrl !== undefined && tls.agent instanceof http.Agent) return tls.agent;
+/** One keep-alive agent with the access's TLS material. */
+function makeAgent(access: ClusterAccess): http.Agent {
   const common = { keepAlive: true, timeout: freeSocketTimeoutMs };
-  if (server.startsWith('http:')) return new http.Agent(common);
-  const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = tls;
-  return new https.Agent({
-    ...common,
-    ...(ca === undefined ? {} : { ca }),
-    ...(cert === undefined ? {} : { cert }),
-    ...(key === undefined ? {} : { key }),
-    ...(pfx === undefined ? {} : { pfx }),
-    ...(passphrase === undefined ? {} : { passphrase }),
-    ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }),
-    ...(servername === undefined ? {} : { servername }),
-  });
+  return access.server.startsWith('http:')
+    ? new http.Agent(common)
+    : new https.Agent({ ...common, ...access.tls });
 }
