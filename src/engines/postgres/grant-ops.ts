@@ -1,0 +1,175 @@
+// DatabaseGrant operations: one catalog read per observe; apply runs only the statements of the plan, in one
+// transaction, so an up-to-date grant costs a single read and a failed apply leaves nothing half done.
+import type { DatabaseGrantParameters } from '../../apis/database-grant.ts';
+import type { AppliedGrant, Grantee, Observed } from '../engine.ts';
+import { readGrants } from './catalog.ts';
+import { describeError, sqlState } from './errors.ts';
+import {
+  appliedOf,
+  desiredAtoms,
+  heldFromRows,
+  parseMember,
+  planGrant,
+  schemasToRead,
+  type GrantPlan,
+} from './grants.ts';
+import { checkName } from './names.ts';
+import type { Connections } from './pool.ts';
+import { execute } from './run.ts';
+import { grantMembershipSql, revokeAdminOptionSql, revokeMembershipSql } from './sql/role.ts';
+import { groupAtoms, parseAtom, privilegeSql, type Atom } from './sql/privileges.ts';
+import type pg from 'pg';
+
+interface Context {
+  connections: Connections;
+  serverVersion: () => Promise<number>;
+}
+
+function checkNames(grantee: Grantee, desired: DatabaseGrantParameters): void {
+  checkName(grantee.kind, grantee.name);
+  if (desired.database !== undefined) checkName('database', desired.database);
+  for (const m of desired.memberOf ?? []) checkName('role', m.role);
+}
+
+/** What a grant operation is about. */
+export interface GrantRequest {
+  grantee: Grantee;
+  desired: DatabaseGrantParameters;
+  previous: AppliedGrant | undefined;
+}
+
+async function readPlan(
+  ctx: Context,
+  client: pg.ClientBase,
+  { grantee, desired, previous }: GrantRequest,
+): Promise<{ plan: GrantPlan; granteeExists: boolean; applied: AppliedGrant }> {
+  const database = desired.database ?? ctx.connections.adminDatabase;
+  const previousAtoms = (previous?.privileges ?? []).map(parseAtom).filter((a) => a.database === database);
+  const { read, list } = schemasToRead(desired.postgres, previousAtoms);
+  const rows = await readGrants(client, grantee.name, read, list);
+  const held = heldFromRows(rows, database);
+  const want = {
+    atoms: desiredAtoms(desired.postgres, desired.database, held, await ctx.serverVersion()),
+    memberOf: (desired.memberOf ?? []).map((m) => ({
+      role: m.role,
+      withAdminOption: m.withAdminOption ?? false,
+    })),
+  };
+  return {
+    plan: planGrant(want, held, previous),
+    granteeExists: held.granteeExists,
+    applied: appliedOf(want),
+  };
+}
+
+export async function observeGrant(ctx: Context, request: GrantRequest): Promise<Observed<AppliedGrant>> {
+  const { grantee, desired, previous } = request;
+  checkNames(grantee, desired);
+  const what = `observe grant to ${grantee.kind} ${grantee.name}`;
+  try {
+    const { plan, granteeExists } = await ctx.connections.with(desired.database, (client) =>
+      readPlan(ctx, client, request),
+    );
+    const held = plan.inScope.privileges.length + plan.inScope.memberOf.length > 0;
+    const differences = granteeExists
+      ? plan.differences
+      : [`${grantee.kind} ${grantee.name} does not exist`, ...plan.differences];
+    return { exists: held || previous !== undefined, state: plan.inScope, differences };
+  } catch (err) {
+    throw describeError(what, err);
+  }
+}
+
+/** The plan's statements in order: first take away, then give. */
+function statements(plan: GrantPlan, grantee: string): { description: string; sql: string }[] {
+  const privileges = (action: 'grant' | 'revoke' | 'revokeGrantOption', atoms: Atom[]) =>
+    groupAtoms(atoms).map((group) => ({
+      description: `${action} ${group.map((a) => a.privilege).join(', ')}`,
+      sql: privilegeSql(action, group, grantee),
+    }));
+  return [
+    ...plan.revokeMember.map((role) => ({
+      description: `revoke ${role}`,
+      sql: revokeMembershipSql(role, grantee),
+    })),
+    ...plan.revokeAdminOption.map((role) => ({
+      description: `revoke admin option on ${role}`,
+      sql: revokeAdminOptionSql(role, grantee),
+    })),
+    ...privileges('revoke', plan.revoke),
+    ...privileges('revokeGrantOption', plan.revokeGrantOption),
+    ...plan.grantMember.map((m) => ({
+      description: `grant ${m.role}`,
+      sql: grantMembershipSql(m.role, grantee, m.admin),
+    })),
+    ...privileges('grant', plan.grant),
+  ];
+}
+
+export async function applyGrant(
+  ctx: Context,
+  request: GrantRequest,
+  signal: AbortSignal | undefined,
+): Promise<AppliedGrant> {
+  const { grantee, desired } = request;
+  checkNames(grantee, desired);
+  const what = `grant to ${grantee.kind} ${grantee.name}`;
+  return ctx.connections.with(desired.database, async (client) => {
+    const { plan, applied } = await readPlan(ctx, client, request).catch((err: unknown) => {
+      throw describeError(what, err);
+    });
+    const todo = statements(plan, grantee.name);
+    if (todo.length === 0) return applied;
+    await client.query('BEGIN');
+    try {
+      for (const s of todo) await execute(client, `${what}: ${s.description}`, s.sql, signal);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    return applied;
+  });
+}
+
+/** Objects, databases or the grantee may already be gone when a grant is deleted; that is success. */
+const gone = new Set(['3D000', '42704', '42P01', '3F000', '42883']);
+
+async function revokeIgnoringGone(client: pg.ClientBase, what: string, sql: string, signal?: AbortSignal) {
+  try {
+    await execute(client, what, sql, signal);
+  } catch (err) {
+    if (!gone.has((err as { code?: string }).code ?? '')) throw err;
+  }
+}
+
+export async function revokeGrant(
+  ctx: Context,
+  grantee: Grantee,
+  applied: AppliedGrant,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  checkName(grantee.kind, grantee.name);
+  const what = `revoke from ${grantee.kind} ${grantee.name}`;
+  const byDatabase = new Map<string, Atom[]>();
+  for (const atom of applied.privileges.map(parseAtom)) {
+    byDatabase.set(atom.database, [...(byDatabase.get(atom.database) ?? []), atom]);
+  }
+  for (const [database, atoms] of byDatabase) {
+    const groups = groupAtoms(atoms.map((a) => ({ ...a, grantable: false })));
+    try {
+      await ctx.connections.with(database, async (client) => {
+        for (const g of groups)
+          await revokeIgnoringGone(client, what, privilegeSql('revoke', g, grantee.name), signal);
+      });
+    } catch (err) {
+      if (sqlState(err) !== '3D000') throw describeError(what, err);
+    }
+  }
+  const roles = applied.memberOf.map((m) => parseMember(m).role);
+  if (roles.length === 0) return;
+  await ctx.connections.with(undefined, async (client) => {
+    for (const role of roles)
+      await revokeIgnoringGone(client, what, revokeMembershipSql(role, grantee.name), signal);
+  });
+}

@@ -1,0 +1,44 @@
+// Name checks and quoting. Every identifier reaches SQL through `ident`, which refuses what PostgreSQL would
+// silently truncate (> 63 bytes) or cannot store (NUL) before pg's escapeIdentifier quotes it; every value
+// through `literal` (pg's escapeLiteral, which also handles backslashes with E'…').
+import { escapeIdentifier, escapeLiteral } from 'pg';
+import { InvalidNameError } from '../engine.ts';
+
+/** NAMEDATALEN - 1: PostgreSQL truncates longer identifiers, which would silently address another object. */
+export const maxIdentifierBytes = 63;
+
+/** Throws InvalidNameError when `name` cannot be a PostgreSQL identifier; `what` says which name it is. */
+export function checkName(what: string, name: string): void {
+  if (name.length === 0) throw new InvalidNameError(`${what} name must not be empty`);
+  if (name.includes('\0')) throw new InvalidNameError(`${what} name must not contain a NUL character`);
+  const bytes = Buffer.byteLength(name, 'utf8');
+  if (bytes > maxIdentifierBytes) {
+    throw new InvalidNameError(
+      `${what} name is ${bytes} bytes in UTF-8; PostgreSQL allows at most ${maxIdentifierBytes}`,
+    );
+  }
+}
+
+/** A checked, quoted identifier. */
+export function ident(what: string, name: string): string {
+  checkName(what, name);
+  return escapeIdentifier(name);
+}
+
+/** A quoted string literal; NUL cannot be sent in a query, so it is refused like in a name. */
+export function literal(what: string, value: string): string {
+  if (value.includes('\0')) throw new InvalidNameError(`${what} must not contain a NUL character`);
+  return escapeLiteral(value);
+}
+
+const parameterName = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+/** Configuration parameter names are written unquoted in SET, so only plain (dotted) identifiers pass. */
+export function parameter(name: string): string {
+  if (!parameterName.test(name) || name.length > maxIdentifierBytes) {
+    throw new InvalidNameError(
+      `configuration parameter "${name}" must be an identifier such as search_path or auto_explain.log_min_duration`,
+    );
+  }
+  return name;
+}

@@ -1,0 +1,138 @@
+// Users (LOGIN roles) and roles (NOLOGIN): observe, create, update, password, drop.
+import type { DatabaseRoleParameters } from '../../apis/database-role.ts';
+import type { DatabaseUserParameters } from '../../apis/database-user.ts';
+import type { AccountState, Observed } from '../engine.ts';
+import { readRole, type RoleRow } from './catalog.ts';
+import { planRole, type DesiredRole } from './diff.ts';
+import { describeError, sqlState } from './errors.ts';
+import { checkName } from './names.ts';
+import type { Connections } from './pool.ts';
+import { execute, executeChanges } from './run.ts';
+import { createRoleSql, dropRoleSql, setPasswordSql } from './sql/role.ts';
+
+type RoleSpec = NonNullable<DatabaseRoleParameters['postgres']>;
+type UserSpec = NonNullable<DatabaseUserParameters['postgres']>;
+
+const roleDefaults = {
+  inherit: true,
+  superuser: false,
+  createDB: false,
+  createRole: false,
+  replication: false,
+  bypassRLS: false,
+  connectionLimit: -1,
+};
+
+function validUntilOf(p: RoleSpec | UserSpec | undefined): number | null {
+  const text = p !== undefined && 'validUntil' in p ? p.validUntil : undefined;
+  if (text === undefined) return null;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new RangeError(`validUntil ${text} is not a timestamp`);
+  return ms;
+}
+
+function desiredRole(p: RoleSpec | UserSpec | undefined, login: boolean): DesiredRole {
+  const q = { ...roleDefaults, inRoles: [], configParameters: {}, ...p };
+  return {
+    attributes: {
+      login,
+      inherit: q.inherit,
+      superuser: q.superuser,
+      createDB: q.createDB,
+      createRole: q.createRole,
+      replication: q.replication,
+      bypassRLS: q.bypassRLS,
+      connectionLimit: q.connectionLimit,
+      validUntil: validUntilOf(p),
+    },
+    inRoles: q.inRoles,
+    config: q.configParameters,
+  };
+}
+
+export function desiredUser(desired: DatabaseUserParameters): DesiredRole {
+  return desiredRole(desired.postgres, desired.postgres?.login ?? true);
+}
+
+/** A DatabaseRole never logs in. */
+export function desiredNologinRole(desired: DatabaseRoleParameters): DesiredRole {
+  return desiredRole(desired.postgres, false);
+}
+
+function stateOf(row: RoleRow): AccountState {
+  return {
+    ...row,
+    validUntil: row.validUntil === null ? undefined : new Date(row.validUntil).toISOString(),
+  };
+}
+
+export async function observeAccount(
+  c: Connections,
+  name: string,
+  want: DesiredRole,
+): Promise<Observed<AccountState>> {
+  checkName('role', name);
+  const row = await c
+    .with(undefined, (client) => readRole(client, name))
+    .catch((err: unknown) => {
+      throw describeError(`observe role ${name}`, err);
+    });
+  if (row === undefined) return { exists: false, differences: [] };
+  return {
+    exists: true,
+    state: stateOf(row),
+    differences: planRole(name, row, want).map((ch) => ch.description),
+  };
+}
+
+export async function updateAccount(
+  c: Connections,
+  name: string,
+  want: DesiredRole,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  checkName('role', name);
+  await c.with(undefined, async (client) => {
+    const row = await readRole(client, name).catch((err: unknown) => {
+      throw describeError(`read role ${name}`, err);
+    });
+    if (row === undefined) throw new Error(`update role ${name}: the role does not exist`);
+    await executeChanges(client, `update role ${name}`, planRole(name, row, want), signal);
+  });
+}
+
+/** Creates the role (adopting one that exists), then brings memberships and settings to the spec. */
+export async function createAccount(
+  c: Connections,
+  name: string,
+  want: DesiredRole,
+  options: { password?: string; signal: AbortSignal | undefined },
+): Promise<void> {
+  const sql = createRoleSql(name, want.attributes, options.password);
+  try {
+    await c.with(undefined, (client) => client.query(sql));
+  } catch (err) {
+    // 42710 duplicate_object: the role exists already; adopt it.
+    if (sqlState(err) !== '42710') throw describeError(`create role ${name}`, err, options.password);
+    if (options.password !== undefined) await setPassword(c, name, options.password);
+  }
+  await updateAccount(c, name, want, options.signal);
+}
+
+export async function setPassword(c: Connections, name: string, password: string): Promise<void> {
+  const sql = setPasswordSql(name, password);
+  try {
+    await c.with(undefined, (client) => client.query(sql));
+  } catch (err) {
+    throw describeError(`set password of ${name}`, err, password);
+  }
+}
+
+export async function dropAccount(
+  c: Connections,
+  name: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const sql = dropRoleSql(name);
+  await c.with(undefined, (client) => execute(client, `drop role ${name}`, sql, signal));
+}

@@ -1,0 +1,537 @@
+// The mysql engine against the harness's real MariaDB 10.11, logged in as a provisioning admin without SUPER.
+// Every effect is checked from outside the engine: an admin connection reads the catalogs, and real logins as
+// the created users prove what their privileges allow and deny.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  InvalidNameError,
+  UnsupportedError,
+  type AppliedGrant,
+  type Engine,
+} from '../../../src/engines/engine.ts';
+import { createMysqlEngine } from '../../../src/engines/mysql/engine.ts';
+import { useTestEnvironment } from '../../harness/environment.ts';
+import type { DatabaseLogin } from '../../harness/postgres.ts';
+import { asAdmin, asUser, mariadbSettings, queryRows, showGrants, uniqueName } from './mariadb-support.ts';
+
+let admin: DatabaseLogin;
+let engine: Engine;
+const writes: string[] = [];
+
+before(async () => {
+  admin = (await useTestEnvironment()).mariadb.admin;
+  engine = createMysqlEngine(mariadbSettings(admin), { onWrite: (sql) => writes.push(sql) });
+});
+
+after(async () => {
+  await engine.close();
+});
+
+/** Write statements the engine sends while `fn` runs. */
+async function writesDuring(fn: () => Promise<unknown>): Promise<string[]> {
+  const start = writes.length;
+  await fn();
+  return writes.slice(start);
+}
+
+const instanceRef = { name: 'mariadb' };
+
+describe('MariaDB engine: connection', () => {
+  it('pings through the pool and reports the server version', async () => {
+    const { version } = await engine.ping();
+    assert.match(version, /MariaDB/);
+  });
+
+  it('explains a refused admin login without the password', async () => {
+    const password = `wrong-'pw\\-${String(process.pid)}`;
+    const bad = createMysqlEngine(mariadbSettings(admin, { password }));
+    try {
+      const err = await bad.ping().then(
+        () => assert.fail('ping succeeded'),
+        (e: unknown) => e as Error,
+      );
+      assert.match(err.message, /refused the admin login/);
+      assert.ok(!err.message.includes(password));
+      assert.ok(!JSON.stringify(err).includes(password));
+    } finally {
+      await bad.close();
+    }
+  });
+
+  it('never holds more connections than maxConnections', async () => {
+    const user = uniqueName('pool');
+    const password = `pw-${crypto.randomUUID()}`;
+    await asAdmin(admin, async (conn) => {
+      await conn.query('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', password]);
+      await conn.query('GRANT SELECT ON *.* TO ?@?', [user, '%']);
+    });
+    const limited = createMysqlEngine(mariadbSettings(admin, { user, password, maxConnections: 2 }));
+    try {
+      const counts: number[] = [];
+      const sample = async () => {
+        await asAdmin(admin, async (conn) => {
+          const rows = await queryRows(
+            conn,
+            'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = ?',
+            [user],
+          );
+          counts.push(Number(rows[0]?.['n']));
+        });
+      };
+      const work = Array.from({ length: 40 }, (_, i) =>
+        limited.observeDatabase(`pool_probe_${String(i)}`, { instanceRef }),
+      );
+      const samples = Array.from({ length: 5 }, () => sample());
+      await Promise.all([...work, ...samples]);
+      await sample();
+      assert.ok(
+        counts.every((n) => n <= 2),
+        `connections seen: ${counts.join(', ')}`,
+      );
+      assert.ok(
+        counts.some((n) => n > 0),
+        'the pool kept no connection open',
+      );
+    } finally {
+      await limited.close();
+      await asAdmin(admin, (conn) => conn.query('DROP USER ?@?', [user, '%']));
+    }
+  });
+});
+
+describe('MariaDB engine: databases', () => {
+  it('creates, observes, changes and drops a database, killing its sessions first', async () => {
+    const name = uniqueName('db');
+    assert.deepEqual(await engine.observeDatabase(name, { instanceRef }), { exists: false, differences: [] });
+    await engine.createDatabase(name, {
+      instanceRef,
+      mysql: { charset: 'utf8mb4', collation: 'utf8mb4_bin' },
+    });
+    const created = await engine.observeDatabase(name, {
+      instanceRef,
+      mysql: { charset: 'utf8mb4', collation: 'utf8mb4_bin' },
+    });
+    assert.equal(created.exists, true);
+    assert.deepEqual(created.differences, []);
+    const state = created.state!;
+    assert.equal(state['encoding'], 'utf8mb4');
+    assert.equal(state['collation'], 'utf8mb4_bin');
+    assert.equal(typeof state.sizeBytes, 'number');
+
+    const latin = { instanceRef, mysql: { charset: 'latin1' } };
+    assert.deepEqual((await engine.observeDatabase(name, latin)).differences, [
+      'character set utf8mb4 → latin1',
+    ]);
+    const changed = await writesDuring(() => engine.updateDatabase(name, latin));
+    assert.equal(changed.length, 1);
+    const after = await engine.observeDatabase(name, latin);
+    assert.deepEqual(after.differences, []);
+    assert.equal(after.state?.['encoding'], 'latin1');
+    assert.deepEqual(
+      await writesDuring(() => engine.updateDatabase(name, latin)),
+      [],
+      'up to date: no write',
+    );
+
+    await asAdmin(admin, async (session) => {
+      await session.query(`USE \`${name}\``);
+      await engine.dropDatabase(name);
+      await assert.rejects(session.query('SELECT 1'), /closed|killed|interrupted|Connection lost/i);
+    });
+    assert.equal((await engine.observeDatabase(name, latin)).exists, false);
+    await engine.dropDatabase(name); // already gone: still fine
+  });
+
+  it('refuses a hostile or over-long name before sending anything', async () => {
+    // An engine pointed at a closed port: any statement would fail with a connection error instead.
+    const offline = createMysqlEngine(mariadbSettings(admin, { port: 1 }));
+    try {
+      for (const name of [
+        'x`; DROP DATABASE mysql; --',
+        "a'b",
+        'a b',
+        'a'.repeat(65),
+        '',
+        'tab\tname',
+        'x\\y',
+      ]) {
+        await assert.rejects(offline.observeDatabase(name, { instanceRef }), InvalidNameError, name);
+        await assert.rejects(offline.dropDatabase(name), InvalidNameError, name);
+      }
+      const user = { instanceRef, mysql: { allowedHosts: ["evil'host"] } };
+      await assert.rejects(offline.createUser('ok', user, 'pw'), InvalidNameError);
+      await assert.rejects(offline.createUser('u'.repeat(81), { instanceRef }, 'pw'), InvalidNameError);
+      await assert.rejects(offline.createRole('none', { instanceRef }), InvalidNameError);
+    } finally {
+      await offline.close();
+    }
+  });
+});
+
+describe('MariaDB engine: users', () => {
+  it('keeps one account per allowed host, with the same password and settings', async () => {
+    const name = uniqueName('usr');
+    const password = `p'w"\\-${crypto.randomUUID()}`;
+    const spec = { instanceRef, mysql: { allowedHosts: ['%', '127.0.0.1'], maxQueriesPerHour: 100 } };
+    assert.equal((await engine.observeUser(name, spec)).exists, false);
+    await engine.createUser(name, spec, password);
+    const observed = await engine.observeUser(name, spec);
+    assert.deepEqual(observed.differences, []);
+    assert.deepEqual(observed.state?.['hosts'], ['%', '127.0.0.1']);
+    await asAdmin(admin, async (conn) => {
+      const rows = await queryRows(
+        conn,
+        'SELECT Host, max_questions FROM mysql.user WHERE User = ? ORDER BY Host',
+        [name],
+      );
+      assert.deepEqual(
+        rows.map((r) => [String(r['Host']), Number(r['max_questions'])]),
+        [
+          ['%', 100],
+          ['127.0.0.1', 100],
+        ],
+      );
+    });
+    const who = await asUser(admin, { user: name, password }, async (conn) =>
+      queryRows(conn, 'SELECT CURRENT_USER() AS u'),
+    );
+    assert.equal(who[0]?.['u'], `${name}@127.0.0.1`);
+
+    // Limits and lock change on every account.
+    const locked = { instanceRef, mysql: { ...spec.mysql, maxUserConnections: 3, accountLocked: true } };
+    const differences = (await engine.observeUser(name, locked)).differences;
+    assert.ok(differences.includes('max user connections 0 → 3 (host %)'), differences.join('; '));
+    assert.ok(differences.includes('account locked false → true (host 127.0.0.1)'), differences.join('; '));
+    await engine.updateUser(name, locked);
+    assert.deepEqual((await engine.observeUser(name, locked)).differences, []);
+    await assert.rejects(
+      asUser(admin, { user: name, password }, () => Promise.resolve()),
+      /locked/i,
+    );
+
+    // A change made by hand is drift: observed and reverted.
+    await asAdmin(admin, (conn) =>
+      conn.query("ALTER USER ?@'%' WITH MAX_QUERIES_PER_HOUR 7 ACCOUNT UNLOCK", [name]),
+    );
+    const drift = (await engine.observeUser(name, locked)).differences;
+    assert.deepEqual(drift.sort(), [
+      'account locked false → true (host %)',
+      'max queries per hour 7 → 100 (host %)',
+    ]);
+    await engine.updateUser(name, locked);
+    assert.deepEqual((await engine.observeUser(name, locked)).differences, []);
+    assert.deepEqual(await writesDuring(() => engine.updateUser(name, locked)), [], 'up to date: no write');
+
+    // Removing a host drops its account; adding one needs the password, which setPassword brings.
+    const moved = { instanceRef, mysql: { allowedHosts: ['%', 'localhost'], maxQueriesPerHour: 100 } };
+    await assert.rejects(engine.updateUser(name, moved), /need the password/);
+    const newPassword = `new-${crypto.randomUUID()}`;
+    await engine.setPassword(name, moved, newPassword);
+    assert.deepEqual((await engine.observeUser(name, moved)).differences, []);
+    await asAdmin(admin, async (conn) => {
+      const rows = await queryRows(conn, 'SELECT Host FROM mysql.user WHERE User = ? ORDER BY Host', [name]);
+      assert.deepEqual(
+        rows.map((r) => String(r['Host'])),
+        ['%', 'localhost'],
+      );
+    });
+    await asUser(admin, { user: name, password: newPassword }, async (conn) => queryRows(conn, 'SELECT 1'));
+
+    await engine.dropUser(name, moved);
+    assert.equal((await engine.observeUser(name, moved)).exists, false);
+  });
+
+  it('keeps passwords out of every error', async () => {
+    const name = uniqueName('dup');
+    const password = `secret-${crypto.randomUUID()}`;
+    await engine.createUser(name, { instanceRef }, password);
+    try {
+      const err = await engine.createUser(name, { instanceRef }, password).then(
+        () => assert.fail('second create succeeded'),
+        (e: unknown) => e as Error & { sql?: unknown },
+      );
+      assert.match(err.message, /account operation failed/);
+      assert.ok(!err.message.includes(password), err.message);
+      assert.equal(err.sql, undefined);
+      assert.ok(!JSON.stringify(err).includes(password));
+      assert.ok(!String(err.stack).includes(password));
+    } finally {
+      await engine.dropUser(name, { instanceRef });
+    }
+  });
+
+  it('uses IDENTIFIED VIA for a plugin, loads ed25519 as the non-SUPER admin, and refuses MySQL-only plugins', async () => {
+    const name = uniqueName('ed');
+    const spec = { instanceRef, mysql: { authPlugin: 'ed25519' as const } };
+    await engine.createUser(name, spec, 'pw-ed25519');
+    try {
+      assert.deepEqual((await engine.observeUser(name, spec)).differences, []);
+      const native = { instanceRef, mysql: { authPlugin: 'mysql_native_password' as const } };
+      assert.deepEqual((await engine.observeUser(name, native)).differences, [
+        'auth plugin ed25519 → mysql_native_password (host %)',
+      ]);
+      await engine.setPassword(name, native, 'pw-native');
+      assert.deepEqual((await engine.observeUser(name, native)).differences, []);
+      await asUser(admin, { user: name, password: 'pw-native' }, (conn) => queryRows(conn, 'SELECT 1'));
+    } finally {
+      await engine.dropUser(name, spec);
+    }
+    for (const authPlugin of ['caching_sha2_password', 'sha256_password'] as const) {
+      const before = writes.length;
+      await assert.rejects(
+        engine.createUser(name, { instanceRef, mysql: { authPlugin } }, 'pw'),
+        UnsupportedError,
+      );
+      assert.equal(writes.length, before);
+    }
+  });
+});
+
+describe('MariaDB engine: roles and grants', () => {
+  let database: string;
+  before(async () => {
+    database = uniqueName('gdb');
+    await engine.createDatabase(database, { instanceRef });
+    await asAdmin(admin, async (conn) => {
+      await conn.query(`CREATE TABLE \`${database}\`.items (id INT PRIMARY KEY, price INT, secret INT)`);
+      await conn.query(`INSERT INTO \`${database}\`.items VALUES (1, 10, 99)`);
+      await conn.query(`CREATE TABLE \`${database}\`.other (id INT)`);
+    });
+  });
+  after(async () => {
+    await engine.dropDatabase(database);
+  });
+
+  it('grants at database, table and column level on every host, revokes what is removed, repairs drift', async () => {
+    const user = uniqueName('gu');
+    const password = `pw-${crypto.randomUUID()}`;
+    const hosts = ['%', '127.0.0.1'];
+    await engine.createUser(user, { instanceRef, mysql: { allowedHosts: hosts } }, password);
+    const grantee = { kind: 'user' as const, name: user, hosts };
+    const desired = {
+      instanceRef,
+      database,
+      mysql: {
+        tables: [{ name: 'items', privileges: ['SELECT' as const, 'INSERT' as const] }],
+        columns: [{ table: 'items', columns: ['price'], privileges: ['UPDATE' as const] }],
+        database: { privileges: ['SHOW VIEW' as const] },
+      },
+    };
+    try {
+      const first = await engine.observeGrant(grantee, desired, undefined);
+      assert.equal(first.exists, false);
+      const applied = await engine.applyGrant(grantee, desired, undefined);
+      assert.deepEqual(applied.privileges, [
+        `INSERT ON TABLE \`${database}\`.\`items\``,
+        `SELECT ON TABLE \`${database}\`.\`items\``,
+        `SHOW VIEW ON DATABASE \`${database}\``,
+        `UPDATE (\`price\`) ON TABLE \`${database}\`.\`items\``,
+      ]);
+      const observed = await engine.observeGrant(grantee, desired, applied);
+      assert.deepEqual(observed.differences, []);
+      assert.deepEqual(observed.state, applied);
+      assert.deepEqual(
+        await writesDuring(() => engine.applyGrant(grantee, desired, applied)),
+        [],
+        'up to date',
+      );
+
+      await asAdmin(admin, async (conn) => {
+        for (const host of hosts) {
+          const text = (await showGrants(conn, user, host)).join('\n');
+          assert.match(text, /GRANT SELECT, INSERT, UPDATE \(`price`\) ON `.+`\.`items`/, text);
+        }
+      });
+      const login = { user, password, database };
+      await asUser(admin, login, async (conn) => {
+        await queryRows(conn, 'SELECT id, price, secret FROM items');
+        await conn.query('INSERT INTO items VALUES (2, 20, 0)');
+        await conn.query('UPDATE items SET price = 11 WHERE id = 1');
+        await assert.rejects(conn.query('UPDATE items SET secret = 0'), /denied/);
+        await assert.rejects(conn.query('DELETE FROM items'), /denied/);
+        await assert.rejects(conn.query('SELECT * FROM other'), /denied/);
+      });
+
+      // Removing INSERT revokes it on every host.
+      const fewer = {
+        ...desired,
+        mysql: { ...desired.mysql, tables: [{ name: 'items', privileges: ['SELECT' as const] }] },
+      };
+      const diff = await engine.observeGrant(grantee, fewer, applied);
+      assert.deepEqual(diff.differences.sort(), [
+        `INSERT ON TABLE \`${database}\`.\`items\` to be revoked from '${user}'@'%'`,
+        `INSERT ON TABLE \`${database}\`.\`items\` to be revoked from '${user}'@'127.0.0.1'`,
+      ]);
+      const reduced = await engine.applyGrant(grantee, fewer, applied);
+      assert.ok(!reduced.privileges.some((p) => p.startsWith('INSERT')));
+      await asAdmin(admin, async (conn) => {
+        for (const host of hosts)
+          assert.doesNotMatch((await showGrants(conn, user, host)).join('\n'), /INSERT/);
+      });
+      await asUser(admin, login, async (conn) => {
+        await assert.rejects(conn.query('INSERT INTO items VALUES (3, 30, 0)'), /denied/);
+      });
+
+      // Drift by hand: a revoked privilege is seen as missing on that host only, and granted again.
+      await asAdmin(admin, (conn) =>
+        conn.query(`REVOKE SELECT ON \`${database}\`.items FROM ?@'127.0.0.1'`, [user]),
+      );
+      const drift = await engine.observeGrant(grantee, fewer, reduced);
+      assert.deepEqual(drift.differences, [
+        `SELECT ON TABLE \`${database}\`.\`items\` missing for '${user}'@'127.0.0.1'`,
+      ]);
+      assert.ok(!drift.state?.privileges.includes(`SELECT ON TABLE \`${database}\`.\`items\``));
+      await engine.applyGrant(grantee, fewer, reduced);
+      assert.deepEqual((await engine.observeGrant(grantee, fewer, reduced)).differences, []);
+
+      // Privileges this grant does not own are left alone.
+      await asAdmin(admin, (conn) => conn.query(`GRANT DELETE ON \`${database}\`.other TO ?@'%'`, [user]));
+      assert.deepEqual((await engine.observeGrant(grantee, fewer, reduced)).differences, []);
+
+      await engine.revokeGrant(grantee, reduced);
+      await asAdmin(admin, async (conn) => {
+        const text = (await showGrants(conn, user, '127.0.0.1')).join('\n');
+        assert.doesNotMatch(text, /ON `/, text);
+        assert.match((await showGrants(conn, user, '%')).join('\n'), /GRANT DELETE ON `.+`\.`other`/);
+      });
+    } finally {
+      await engine.dropUser(user, { instanceRef, mysql: { allowedHosts: hosts } });
+    }
+  });
+
+  it('grants global, routine-level and grant-option privileges and reads them back exactly', async () => {
+    await asAdmin(admin, async (conn) => {
+      await conn.query(`CREATE PROCEDURE \`${database}\`.touch() SELECT 1`);
+      await conn.query(`CREATE FUNCTION \`${database}\`.answer() RETURNS INT DETERMINISTIC RETURN 42`);
+    });
+    const user = uniqueName('ru');
+    const password = `pw-${crypto.randomUUID()}`;
+    await engine.createUser(user, { instanceRef }, password);
+    const grantee = { kind: 'user' as const, name: user, hosts: ['%'] };
+    const desired = {
+      instanceRef,
+      database,
+      mysql: {
+        global: { privileges: ['PROCESS' as const] },
+        database: { privileges: ['SELECT' as const], withGrantOption: true },
+        procedures: [{ name: 'touch', privileges: ['EXECUTE' as const] }],
+        functions: [{ name: 'answer', privileges: ['EXECUTE' as const, 'ALTER ROUTINE' as const] }],
+      },
+    };
+    try {
+      const applied = await engine.applyGrant(grantee, desired, undefined);
+      assert.deepEqual(applied.privileges, [
+        `ALTER ROUTINE ON FUNCTION \`${database}\`.\`answer\``,
+        `EXECUTE ON FUNCTION \`${database}\`.\`answer\``,
+        `EXECUTE ON PROCEDURE \`${database}\`.\`touch\``,
+        `GRANT OPTION ON DATABASE \`${database}\``,
+        'PROCESS ON *.*',
+        `SELECT ON DATABASE \`${database}\``,
+      ]);
+      const observed = await engine.observeGrant(grantee, desired, applied);
+      assert.deepEqual(observed.differences, []);
+      assert.deepEqual(observed.state, applied);
+      await asUser(admin, { user, password, database }, async (conn) => {
+        await conn.query('CALL touch()');
+        assert.equal(Number((await queryRows(conn, 'SELECT answer() AS a'))[0]?.['a']), 42);
+      });
+      // Dropping the grant option and a routine privilege revokes exactly those.
+      const fewer = {
+        ...desired,
+        mysql: {
+          ...desired.mysql,
+          database: { privileges: ['SELECT' as const] },
+          functions: [{ name: 'answer', privileges: ['EXECUTE' as const] }],
+        },
+      };
+      await engine.applyGrant(grantee, fewer, applied);
+      await asAdmin(admin, async (conn) => {
+        const text = (await showGrants(conn, user, '%')).join('\n');
+        assert.doesNotMatch(text, /WITH GRANT OPTION|ALTER ROUTINE/, text);
+        assert.match(text, /GRANT EXECUTE ON FUNCTION/, text);
+      });
+      assert.deepEqual((await engine.observeGrant(grantee, fewer, applied)).differences, []);
+    } finally {
+      await engine.dropUser(user, { instanceRef });
+    }
+  });
+
+  it('explains a grant to an account that does not exist', async () => {
+    const grantee = { kind: 'user' as const, name: uniqueName('ghost'), hosts: ['%'] };
+    const desired = { instanceRef, database, mysql: { database: { privileges: ['SELECT' as const] } } };
+    assert.equal((await engine.observeGrant(grantee, desired, undefined)).exists, false);
+    await assert.rejects(engine.applyGrant(grantee, desired, undefined), /grantee account does not exist/);
+  });
+
+  it('escapes _ in a database-level grant so it does not match other databases', async () => {
+    const user = uniqueName('wu');
+    await engine.createUser(user, { instanceRef }, 'pw-wild');
+    const grantee = { kind: 'user' as const, name: user, hosts: ['%'] };
+    const desired = { instanceRef, database, mysql: { database: { privileges: ['SELECT' as const] } } };
+    try {
+      const applied = await engine.applyGrant(grantee, desired, undefined);
+      await asAdmin(admin, async (conn) => {
+        const rows = await queryRows(conn, 'SELECT Db FROM mysql.db WHERE User = ?', [user]);
+        assert.deepEqual(
+          rows.map((r) => String(r['Db'])),
+          [database.replace(/_/g, '\\_')],
+        );
+      });
+      assert.deepEqual((await engine.observeGrant(grantee, desired, applied)).differences, []);
+    } finally {
+      await engine.dropUser(user, { instanceRef });
+    }
+  });
+
+  it('creates a role, grants it privileges, and makes a user a member whose login can use them', async () => {
+    const role = uniqueName('role');
+    const user = uniqueName('ru');
+    const password = `pw-${crypto.randomUUID()}`;
+    const hosts = ['%', '127.0.0.1'];
+    assert.equal((await engine.observeRole(role, { instanceRef })).exists, false);
+    await engine.createRole(role, { instanceRef });
+    assert.equal((await engine.observeRole(role, { instanceRef })).exists, true);
+    await engine.createUser(user, { instanceRef, mysql: { allowedHosts: hosts } }, password);
+    const roleGrant = {
+      instanceRef,
+      database,
+      mysql: { tables: [{ name: 'items', privileges: ['SELECT' as const] }] },
+    };
+    const membership = { instanceRef, memberOf: [{ role }] };
+    const member = { kind: 'user' as const, name: user, hosts };
+    let applied: AppliedGrant | undefined;
+    try {
+      const rolePrivileges = await engine.applyGrant({ kind: 'role', name: role }, roleGrant, undefined);
+      assert.deepEqual(
+        (await engine.observeGrant({ kind: 'role', name: role }, roleGrant, rolePrivileges)).differences,
+        [],
+      );
+      // Logins name the table in full: connecting to the database itself is denied until the role applies.
+      await asUser(admin, { user, password }, async (conn) => {
+        await assert.rejects(conn.query(`SELECT * FROM \`${database}\`.items`), /denied/);
+      });
+      assert.deepEqual((await engine.observeGrant(member, membership, undefined)).differences, [
+        `${role} missing for '${user}'@'%'`,
+        `${role} missing for '${user}'@'127.0.0.1'`,
+      ]);
+      applied = await engine.applyGrant(member, membership, undefined);
+      assert.deepEqual(applied, { memberOf: [role], privileges: [] });
+      assert.deepEqual((await engine.observeGrant(member, membership, applied)).differences, []);
+      await asUser(admin, { user, password }, async (conn) => {
+        const rows = await queryRows(conn, `SELECT price FROM \`${database}\`.items WHERE id = 1`);
+        assert.equal(rows.length, 1);
+      });
+      // Leaving memberOf revokes the role on every host.
+      const none = { instanceRef, memberOf: [] };
+      await engine.applyGrant(member, none, applied);
+      await asAdmin(admin, async (conn) => {
+        const rows = await queryRows(conn, 'SELECT Host FROM mysql.roles_mapping WHERE User = ?', [user]);
+        assert.deepEqual(rows, []);
+      });
+    } finally {
+      await engine.dropUser(user, { instanceRef, mysql: { allowedHosts: hosts } });
+      await engine.dropRole(role);
+    }
+    assert.equal((await engine.observeRole(role, { instanceRef })).exists, false);
+  });
+});

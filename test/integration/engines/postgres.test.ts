@@ -1,0 +1,402 @@
+// The PostgreSQL engine against the harness's real PostgreSQL 15, logged in as a non-superuser with CREATEDB
+// and CREATEROLE. Names carry the process id: the server is shared by every test file.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { InvalidNameError, type Engine } from '../../../src/engines/engine.ts';
+import { createPostgresEngine } from '../../../src/engines/postgres/engine.ts';
+import type { DatabaseGrantParameters } from '../../../src/apis/database-grant.ts';
+import { useTestEnvironment, type TestEnvironment } from '../../harness/environment.ts';
+import {
+  applicationName,
+  asAdmin,
+  asUser,
+  countStatements,
+  settingsFor,
+  suffix,
+} from './postgres-support.ts';
+
+let env: TestEnvironment;
+let engine: Engine;
+
+before(async () => {
+  env = await useTestEnvironment();
+  engine = createPostgresEngine(settingsFor(env));
+});
+
+after(async () => {
+  await engine.close();
+});
+
+const grantRef = { instanceRef: { name: 'pg' } };
+
+describe('postgres engine: connection and names', () => {
+  it('pings the server and reports its version', async () => {
+    const { version } = await engine.ping();
+    assert.match(version, /^15\./);
+  });
+
+  it('refuses names PostgreSQL would truncate or cannot store, before connecting', async () => {
+    // A wrong password proves that no connection (and so no statement) is attempted.
+    const offline = createPostgresEngine(settingsFor(env, { password: 'wrong' }));
+    try {
+      const long = 'é'.repeat(32); // 64 bytes in UTF-8
+      await assert.rejects(offline.observeDatabase(long, grantRef), InvalidNameError);
+      await assert.rejects(offline.createDatabase('a\0b', grantRef), InvalidNameError);
+      await assert.rejects(offline.createUser(long, grantRef, 'pw'), /at most 63/);
+      await assert.rejects(
+        offline.observeGrant(
+          { kind: 'user', name: 'u' },
+          { ...grantRef, database: long, memberOf: [] },
+          undefined,
+        ),
+        InvalidNameError,
+      );
+    } finally {
+      await offline.close();
+    }
+  });
+
+  it('creates and drops a database whose name is hostile SQL, as a plain name', async () => {
+    const name = `x"; DROP DATABASE postgres; -- ${suffix}`;
+    await engine.createDatabase(name, grantRef);
+    const observed = await engine.observeDatabase(name, grantRef);
+    assert.equal(observed.exists, true);
+    await engine.dropDatabase(name);
+    assert.equal((await engine.observeDatabase(name, grantRef)).exists, false);
+    assert.equal((await engine.observeDatabase('postgres', grantRef)).exists, true);
+  });
+
+  it('reports a wrong password clearly and without the password', async () => {
+    const bad = createPostgresEngine(settingsFor(env, { password: 'not-the-password' }));
+    try {
+      await assert.rejects(bad.ping(), (err: Error) => {
+        assert.match(err.message, /authentication failed/);
+        assert.doesNotMatch(err.message, /not-the-password/);
+        return true;
+      });
+    } finally {
+      await bad.close();
+    }
+  });
+});
+
+describe('postgres engine: databases', () => {
+  const name = `db_${suffix}`;
+
+  after(async () => {
+    await engine.dropDatabase(name);
+  });
+
+  it('creates a database with settings, extensions and schemas, and observes it up to date', async () => {
+    const desired = {
+      ...grantRef,
+      postgres: {
+        connectionLimit: 5,
+        encoding: 'UTF8',
+        template: 'template0',
+        extensions: [{ name: 'pgcrypto' }, { name: 'citext' }, { name: 'hstore', version: '1.7' }],
+        schemas: [{ name: 'app' }],
+      },
+    };
+    await engine.createDatabase(name, desired);
+    const observed = await engine.observeDatabase(name, desired);
+    assert.equal(observed.exists, true);
+    assert.deepEqual(observed.differences, []);
+    assert.equal(observed.state?.['connectionLimit'], 5);
+    assert.equal(observed.state['encoding'], 'UTF8');
+    assert.ok((observed.state.sizeBytes ?? 0) > 0);
+    const extensions = observed.state['extensions'] as { name: string; version: string }[];
+    assert.deepEqual(extensions.map((e) => e.name).sort(), ['citext', 'hstore', 'pgcrypto', 'plpgsql']);
+    assert.equal(extensions.find((e) => e.name === 'hstore')?.version, '1.7');
+  });
+
+  it('reports and applies only what differs, including an extension update', async () => {
+    const desired = {
+      ...grantRef,
+      postgres: {
+        connectionLimit: 20,
+        extensions: [{ name: 'pgcrypto' }, { name: 'citext' }, { name: 'hstore', version: '1.8' }],
+        schemas: [{ name: 'app' }, { name: 'reports' }],
+      },
+    };
+    const before = await engine.observeDatabase(name, desired);
+    assert.deepEqual(before.differences, [
+      'connection limit 5 → 20',
+      'extension hstore version 1.7 → 1.8',
+      'schema reports missing',
+    ]);
+    await engine.updateDatabase(name, desired);
+    assert.deepEqual((await engine.observeDatabase(name, desired)).differences, []);
+  });
+
+  it('detects drift made by hand and reverts it', async () => {
+    const desired = { ...grantRef, postgres: { connectionLimit: 20 } };
+    await asAdmin(env, 'postgres', (c) =>
+      c.query(`ALTER DATABASE "${name}" CONNECTION LIMIT 3 IS_TEMPLATE true`),
+    );
+    assert.deepEqual((await engine.observeDatabase(name, desired)).differences, [
+      'connection limit 3 → 20',
+      'is template true → false',
+    ]);
+    await engine.updateDatabase(name, desired);
+    assert.deepEqual((await engine.observeDatabase(name, desired)).differences, []);
+  });
+
+  it('drops a database that has sessions, and treats a missing one as dropped', async () => {
+    const session = new pg.Client({ ...env.postgres.admin, database: name });
+    await session.connect();
+    // The drop terminates this session; the client reports that as an error event.
+    session.on('error', () => undefined);
+    await engine.dropDatabase(name);
+    await session.end().catch(() => undefined);
+    assert.equal((await engine.observeDatabase(name, grantRef)).exists, false);
+    await engine.dropDatabase(name);
+  });
+});
+
+describe('postgres engine: users and roles', () => {
+  const user = `user_${suffix}`;
+  const role = `role_${suffix}`;
+  const password = `pw'"\\; ${suffix}`;
+
+  after(async () => {
+    await engine.dropUser(user, grantRef);
+    await engine.dropRole(role);
+  });
+
+  it('creates a role and a user who is a member of it, with settings, and the user can log in', async () => {
+    await engine.createRole(role, { ...grantRef, postgres: { createDB: true } });
+    assert.deepEqual(
+      (await engine.observeRole(role, { ...grantRef, postgres: { createDB: true } })).differences,
+      [],
+    );
+    const desired = {
+      ...grantRef,
+      postgres: {
+        connectionLimit: 2,
+        inRoles: [role],
+        configParameters: { statement_timeout: '5s', search_path: '"$user", public' },
+      },
+    };
+    await engine.createUser(user, desired, password);
+    const observed = await engine.observeUser(user, desired);
+    assert.deepEqual(observed.differences, []);
+    assert.deepEqual(observed.state?.['memberOf'], [role]);
+    const who = await asUser(env, { user, password, database: 'postgres' }, async (c) => {
+      const { rows } = await c.query<{ u: string; t: string }>(
+        "SELECT current_user AS u, current_setting('statement_timeout') AS t",
+      );
+      return rows[0];
+    });
+    assert.deepEqual(who, { u: user, t: '5s' });
+  });
+
+  it('changes attributes and limits, and reverts drift made by hand', async () => {
+    const desired = { ...grantRef, postgres: { connectionLimit: 3, createDB: true, inRoles: [role] } };
+    assert.deepEqual((await engine.observeUser(user, desired)).differences, [
+      'createDB false → true, connection limit 2 → 3',
+      'setting statement_timeout 5s → unset',
+      'setting search_path "$user", public → unset',
+    ]);
+    await engine.updateUser(user, desired);
+    assert.deepEqual((await engine.observeUser(user, desired)).differences, []);
+    await asAdmin(env, 'postgres', (c) =>
+      c.query(`ALTER ROLE "${user}" NOCREATEDB VALID UNTIL '2031-01-01Z'`),
+    );
+    assert.deepEqual((await engine.observeUser(user, desired)).differences, [
+      'createDB false → true, valid until 2031-01-01T00:00:00.000Z → never',
+    ]);
+    await engine.updateUser(user, desired);
+    assert.deepEqual((await engine.observeUser(user, desired)).differences, []);
+  });
+
+  it('sets a new password, and the old one stops working', async () => {
+    const next = `new-${password}`;
+    await engine.setPassword(user, grantRef, next);
+    await asUser(env, { user, password: next, database: 'postgres' }, (c) => c.query('SELECT 1'));
+    await assert.rejects(asUser(env, { user, password, database: 'postgres' }, (c) => c.query('SELECT 1')));
+  });
+
+  it('reports a superuser the admin may not create, without the password', async () => {
+    const secret = `secret-${suffix}`;
+    await assert.rejects(
+      engine.createUser(`super_${suffix}`, { ...grantRef, postgres: { superuser: true } }, secret),
+      (err: Error) => {
+        assert.match(err.message, /lacks the privilege.*superuser/s);
+        assert.doesNotMatch(err.message, new RegExp(secret));
+        return true;
+      },
+    );
+  });
+});
+
+describe('postgres engine: grants', () => {
+  const db = `grants_${suffix}`;
+  const user = `grantee_${suffix}`;
+  const role = `granted_${suffix}`;
+  const password = `pw-${suffix}`;
+  const grantee = { kind: 'user' as const, name: user };
+  const admin = () => env.postgres.admin.user;
+  const desired = (privileges: string[]): DatabaseGrantParameters => ({
+    ...grantRef,
+    database: db,
+    memberOf: [{ role, withAdminOption: true }],
+    postgres: {
+      database: { privileges: ['CONNECT'] },
+      schemas: [
+        { name: 'public', privileges: ['USAGE'] },
+        { name: 'app', privileges: ['USAGE'] },
+      ],
+      tables: [
+        { schema: 'public', names: ['t1'], privileges: privileges as ['SELECT'] },
+        { schema: 'app', allInSchema: true, privileges: ['SELECT'] },
+      ],
+      sequences: [{ schema: 'public', names: ['s1'], privileges: ['USAGE'] }],
+      functions: [{ schema: 'public', names: ['add(integer, integer)'], privileges: ['EXECUTE'] }],
+      defaultPrivileges: [
+        { forRole: admin(), schema: 'public', objectType: 'tables', privileges: ['SELECT'] },
+      ],
+    },
+  });
+  let applied: Awaited<ReturnType<Engine['applyGrant']>>;
+  const login = () => ({ user, password, database: db });
+  const can = (sql: string) =>
+    asUser(env, login(), (c) => c.query(sql)).then(
+      () => true,
+      (err: unknown) => {
+        if ((err as { code?: string }).code !== '42501') throw err;
+        return false;
+      },
+    );
+
+  before(async () => {
+    await engine.createDatabase(db, { ...grantRef, postgres: { schemas: [{ name: 'app' }] } });
+    await engine.createRole(role, grantRef);
+    await engine.createUser(user, grantRef, password);
+    await asAdmin(env, db, (c) =>
+      c.query(`REVOKE ALL ON DATABASE "${db}" FROM PUBLIC;
+               REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
+               CREATE TABLE public.t1 (id int); CREATE TABLE public.t2 (id int);
+               CREATE TABLE app.a1 (id int); CREATE SEQUENCE public.s1;
+               CREATE FUNCTION public.add(a integer, b integer) RETURNS integer LANGUAGE sql AS 'SELECT a + b';
+               REVOKE EXECUTE ON FUNCTION public.add(integer, integer) FROM PUBLIC`),
+    );
+  });
+
+  after(async () => {
+    await engine.dropDatabase(db);
+    await engine.dropUser(user, grantRef);
+    await engine.dropRole(role);
+  });
+
+  it('grants what the spec lists; the user can do exactly that', async () => {
+    const before = await engine.observeGrant(grantee, desired(['SELECT', 'INSERT']), undefined);
+    assert.equal(before.exists, false);
+    assert.ok(before.differences.includes(`missing SELECT ON TABLE public.t1 IN DATABASE ${db}`));
+    applied = await engine.applyGrant(grantee, desired(['SELECT', 'INSERT']), undefined);
+    assert.ok(applied.privileges.includes(`CONNECT ON DATABASE ${db}`));
+    assert.deepEqual(applied.memberOf, [`${role} WITH ADMIN OPTION`]);
+    assert.equal(await can('SELECT * FROM public.t1'), true);
+    assert.equal(await can('INSERT INTO public.t1 VALUES (1)'), true);
+    assert.equal(await can('SELECT * FROM app.a1'), true);
+    assert.equal(await can("SELECT nextval('public.s1')"), true);
+    assert.equal(await can('SELECT public.add(1, 2)'), true);
+    assert.equal(await can('DELETE FROM public.t1'), false);
+    assert.equal(await can('SELECT * FROM public.t2'), false);
+    // Default privileges: a table the admin creates later is readable.
+    await asAdmin(env, db, (c) => c.query('CREATE TABLE public.later (id int)'));
+    assert.equal(await can('SELECT * FROM public.later'), true);
+  });
+
+  it('observes an up-to-date grant in one statement and applies it without writing', async () => {
+    const spec = desired(['SELECT', 'INSERT']);
+    let observed: Awaited<ReturnType<Engine['observeGrant']>> | undefined;
+    const observeStatements = await countStatements(async () => {
+      observed = await engine.observeGrant(grantee, spec, applied);
+    });
+    assert.deepEqual(observed?.differences, []);
+    assert.deepEqual(observed.state, applied);
+    assert.equal(observeStatements.length, 1);
+    const applyStatements = await countStatements(() => engine.applyGrant(grantee, spec, applied));
+    assert.equal(applyStatements.length, 1, applyStatements.join('\n'));
+  });
+
+  it('revokes a privilege removed from the spec', async () => {
+    const spec = desired(['SELECT']);
+    const observed = await engine.observeGrant(grantee, spec, applied);
+    assert.deepEqual(observed.differences, [`unwanted INSERT ON TABLE public.t1 IN DATABASE ${db}`]);
+    applied = await engine.applyGrant(grantee, spec, applied);
+    assert.equal(await can('INSERT INTO public.t1 VALUES (1)'), false);
+    assert.equal(await can('SELECT * FROM public.t1'), true);
+    assert.deepEqual((await engine.observeGrant(grantee, spec, applied)).differences, []);
+  });
+
+  it('detects privileges revoked or added by hand, and a table created later in an ALL IN SCHEMA scope', async () => {
+    const spec = desired(['SELECT']);
+    await asAdmin(env, db, (c) =>
+      c.query(`REVOKE SELECT ON public.t1 FROM "${user}"; GRANT DELETE ON public.t1 TO "${user}";
+               CREATE TABLE app.a2 (id int); REVOKE "${role}" FROM "${user}"`),
+    );
+    const observed = await engine.observeGrant(grantee, spec, applied);
+    assert.deepEqual(observed.differences.sort(), [
+      `missing SELECT ON TABLE app.a2 IN DATABASE ${db}`,
+      `missing SELECT ON TABLE public.t1 IN DATABASE ${db}`,
+      `not a member of ${role}`,
+      `unwanted DELETE ON TABLE public.t1 IN DATABASE ${db}`,
+    ]);
+    applied = await engine.applyGrant(grantee, spec, applied);
+    assert.deepEqual((await engine.observeGrant(grantee, spec, applied)).differences, []);
+    assert.equal(await can('SELECT * FROM public.t1'), true);
+    assert.equal(await can('SELECT * FROM app.a2'), true);
+    assert.equal(await can('DELETE FROM public.t1'), false);
+  });
+
+  it('revokes everything it applied', async () => {
+    await engine.revokeGrant(grantee, applied);
+    const observed = await engine.observeGrant(grantee, desired(['SELECT']), undefined);
+    assert.equal(observed.exists, false);
+    await assert.rejects(
+      asUser(env, login(), (c) => c.query('SELECT 1')),
+      /permission denied/,
+    );
+  });
+});
+
+describe('postgres engine: connection budget', () => {
+  it('never opens more than maxConnections across the admin and per-database pools', async () => {
+    const dbs = [`pool_a_${suffix}`, `pool_b_${suffix}`];
+    const appName = `${applicationName}-budget`;
+    const small = createPostgresEngine(settingsFor(env, { maxConnections: 2, applicationName: appName }));
+    const spec = { ...grantRef, postgres: { extensions: [{ name: 'plpgsql' }] } };
+    let peak = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      await asAdmin(env, 'postgres', async (c) => {
+        while (sampling) {
+          const { rows } = await c.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
+            [appName],
+          );
+          peak = Math.max(peak, rows[0]?.n ?? 0);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      });
+    })();
+    try {
+      for (const db of dbs) await small.createDatabase(db, spec);
+      const work = Array.from({ length: 30 }, (_, i) =>
+        i % 3 === 2 ? small.ping() : small.observeDatabase(dbs[i % 2] ?? 'postgres', spec),
+      );
+      const results = await Promise.all(work);
+      assert.equal(results.length, 30);
+    } finally {
+      for (const db of dbs) await small.dropDatabase(db);
+      await small.close();
+      sampling = false;
+      await sampler;
+    }
+    assert.ok(peak >= 1, 'the sampler saw the engine’s sessions');
+    assert.ok(peak <= 2, `peak ${String(peak)} connections`);
+  });
+});
