@@ -124,3 +124,15 @@ export function setConditions(
 export function getCondition(conditions: readonly Condition[] | undefined, type: string): ConditionView {
   return conditions?.find((c) => c.type === type) ?? { type, status: 'Unknown' };
 }
+
+/** Sets conditions on a resource's status in place, as an external client's Observe does for Ready. */
+export function markConditions(
+  mg: { metadata: { generation?: number }; status?: { conditions?: Condition[] } },
+  conditions: readonly NewCondition[],
+  now: Date = new Date(),
+): void {
+  mg.status = {
+    ...mg.status,
+    conditions: setConditions(mg.status?.conditions, conditions, { now, generation: mg.metadata.generation }),
+  };
+}

@@ -2,24 +2,12 @@
 // with crossplane-runtime's ownership rules: the Secret is controlled by the resource (so it is garbage
 // collected with it), an uncontrolled Secret of the connection type is adopted, and any other Secret is never
 // touched. Keys are additive and the Secret is written only when its data would change.
-import type { KubeApi, KubeObject, OwnerReference, ResourceType } from '../kube/api.ts';
+import type { KubeApi, KubeObject, OwnerReference } from '../kube/api.ts';
+import { secretType, type Secret } from '../kube/core.ts';
 import type { ConnectionDetails } from './external.ts';
 import type { ManagedResource } from './managed.ts';
 
 export const connectionSecretType = 'connection.crossplane.io/v1alpha1';
-
-const secretType: ResourceType = {
-  group: '',
-  version: 'v1',
-  kind: 'Secret',
-  plural: 'secrets',
-  namespaced: true,
-};
-
-interface Secret extends KubeObject {
-  type?: string;
-  data?: Record<string, string>;
-}
 
 export class SecretOwnershipError extends Error {
   override name = 'SecretOwnershipError';

@@ -30,6 +30,10 @@ export interface ProviderRuntimeOptions {
   events: EventRecorder;
   metrics: ManagedResourceRecorder;
   kinds: readonly ManagedKind[];
+  /** How long after a create a missing resource is taken for eventual consistency (default 30 s). */
+  creationGracePeriodMs?: number;
+  /** Reconcile managed resources of this namespace only (tests sharing one API server); default all. */
+  namespace?: string;
   providerConfigs: { types: readonly ResourceType[]; usageType: ResourceType };
   poll: PollSettings;
   syncIntervalMs: number;
@@ -131,6 +135,9 @@ export class ProviderRuntime {
       rateLimiter: new ReconcileRateLimiter(this.rateLimiter),
       resyncMs: this.options.syncIntervalMs,
       log: this.options.log,
+      ...(type.namespaced && this.options.namespace !== undefined
+        ? { namespace: this.options.namespace }
+        : {}),
     });
     this.controllers.push(controller as unknown as Controller<KubeObject>);
     return controller;
@@ -156,6 +163,7 @@ export class ProviderRuntime {
       },
       {
         ...defaultReconcilerOptions,
+        ...(o.creationGracePeriodMs === undefined ? {} : { creationGracePeriodMs: o.creationGracePeriodMs }),
         managementPoliciesEnabled: o.managementPoliciesEnabled,
         pollDelay: (mg) => nextPollDelay(mg, o.poll),
       },

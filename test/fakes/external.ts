@@ -3,7 +3,7 @@
 // server; only the external side (a database, in production) is replaced, since the runtime knows nothing
 // about it.
 import { externalName } from '../../src/runtime/annotations.ts';
-import { available, setConditions } from '../../src/runtime/conditions.ts';
+import { available, markConditions } from '../../src/runtime/conditions.ts';
 import type { ExternalClient, ExternalConnector, ExternalObservation } from '../../src/runtime/external.ts';
 import type { ManagedResource } from '../../src/runtime/managed.ts';
 
@@ -18,11 +18,7 @@ type Fault = (mg: ManagedResource) => Promise<void> | void;
 
 /** What a real Observe does when the resource exists: Ready=True/Available. */
 function markAvailable(mg: ManagedResource): void {
-  const conditions = setConditions(mg.status?.conditions, [available()], {
-    now: new Date(),
-    generation: mg.metadata.generation,
-  });
-  mg.status = { ...mg.status, conditions };
+  markConditions(mg, [available()]);
 }
 
 export class FakeExternal implements ExternalConnector<ManagedResource> {

@@ -22,6 +22,10 @@ export interface PostgresServer {
   readonly admin: DatabaseLogin;
   readonly version: string;
   readonly dir: string;
+  /** Stops the server but keeps its data, as an outage would. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,33 +74,12 @@ export async function startPostgres(): Promise<PostgresServer> {
       { ...(account ?? {}), stdio: ['ignore', 'ignore', 'pipe'] },
     );
     const port = await freePort();
-    proc = startProcess({
-      name: 'postgres',
-      command: postgres,
-      args: [
-        '-D',
-        data,
-        '-p',
-        String(port),
-        '-k',
-        dir,
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'fsync=off',
-        '-c',
-        'synchronous_commit=off',
-        '-c',
-        'full_page_writes=off',
-        '-c',
-        'max_connections=200',
-      ],
-      logFile: join(dir, 'postgres.log'),
-      account,
-      stopSignal: 'SIGINT',
-    });
     const superuser = { host: dir, port, user: 'postgres', database: 'postgres' };
-    await waitUntilReady(proc, () => canQuery(superuser), 30_000);
+    const launch = async (): Promise<void> => {
+      proc = startPostgresProcess(postgres, { data, dir, port, account });
+      await waitUntilReady(proc, () => canQuery(superuser), 30_000);
+    };
+    await launch();
     const client = new pg.Client(superuser);
     await client.connect();
     try {
@@ -105,7 +88,11 @@ export async function startPostgres(): Promise<PostgresServer> {
       );
       const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
       const admin = { host: '127.0.0.1', port, user: postgresAdminUser, password };
-      return { admin, version: rows[0]?.server_version ?? 'unknown', dir, stop };
+      const halt = async (): Promise<void> => {
+        await proc?.stop();
+        proc = undefined;
+      };
+      return { admin, version: rows[0]?.server_version ?? 'unknown', dir, halt, resume: launch, stop };
     } finally {
       await client.end();
     }
@@ -113,4 +100,36 @@ export async function startPostgres(): Promise<PostgresServer> {
     await stop();
     throw err;
   }
+}
+
+function startPostgresProcess(
+  postgres: string,
+  at: { data: string; dir: string; port: number; account: ReturnType<typeof serviceAccount> },
+): ManagedProcess {
+  const { data, dir, port, account } = at;
+  return startProcess({
+    name: 'postgres',
+    command: postgres,
+    args: [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=200',
+    ],
+    logFile: join(dir, 'postgres.log'),
+    account,
+    stopSignal: 'SIGINT',
+  });
 }
