@@ -7,8 +7,8 @@ import { redactSecrets } from './log/redact.ts';
 import { countStates, gvkLabel } from './metrics/managed-resource.ts';
 import { createProviderMetrics } from './metrics/registry.ts';
 import { startHealthServer, startMetricsServer, type RunningServer } from './metrics/server.ts';
+import { managedKinds } from './resources/index.ts';
 import { KubeEventRecorder } from './runtime/events.ts';
-import type { ManagedKind } from './runtime/provider.ts';
 import { ProviderRuntime } from './runtime/provider.ts';
 
 const leaseName = 'crossplane-leader-election-provider-dbops';
@@ -33,14 +33,13 @@ async function main(): Promise<void> {
   const log: Logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const kube = await createKubeApi(config.kubeconfig === undefined ? {} : { fromFile: config.kubeconfig });
   const metrics = createProviderMetrics();
-  // Managed kinds join here as their connectors are built (src/resources).
-  const managed: ManagedKind[] = [];
+  const managed = managedKinds(kube);
   const runtime = new ProviderRuntime({
     kube,
     log,
     events: new KubeEventRecorder(kube, { log }),
     metrics: metrics.managedResources,
-    kinds: managed,
+    kinds: managed.kinds,
     providerConfigs: {
       types: [kinds.ProviderConfig, kinds.ClusterProviderConfig],
       usageType: kinds.ProviderConfigUsage,
@@ -94,7 +93,7 @@ async function main(): Promise<void> {
     states.stop();
     void runtime
       .stop()
-      .then(() => Promise.all(servers.map((s) => s.close())))
+      .then(() => Promise.all([managed.close(), ...servers.map((s) => s.close())]))
       .then(() => {
         kube.close();
         log.info({}, 'Stopped');

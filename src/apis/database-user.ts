@@ -131,6 +131,11 @@ export const DatabaseUserObservation = obj(
   {
     username: opt(str('The user name on the server.')),
     lastPasswordChange: opt(timestamp('When the provider last set the password on the server.')),
+    passwordSecretVersion: opt(
+      str('resourceVersion of the passwordSecretRef Secret when its password was last set on the server.', {
+        maxLength: 64,
+      }),
+    ),
   },
   'Observed state of the user.',
 );

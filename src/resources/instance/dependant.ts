@@ -1,0 +1,77 @@
+// What every kind that lives on a DatabaseInstance shares: resolving instanceRef/instanceSelector, and a
+// connector that hands the kind's client a usable instance and its engine, or fails with a message a user
+// understands before any SQL is sent.
+import type { DatabaseInstance } from '../../apis/database-instance.ts';
+import { kinds } from '../../apis/registry.ts';
+import type { Engine, Observed } from '../../engines/engine.ts';
+import type { KubeApi } from '../../kube/api.ts';
+import { externalName } from '../../runtime/annotations.ts';
+import { available, markConditions } from '../../runtime/conditions.ts';
+import type { ExternalClient, ExternalConnector, ExternalObservation } from '../../runtime/external.ts';
+import type { ManagedResource } from '../../runtime/managed.ts';
+import {
+  resolveReference,
+  type NamespacedReference,
+  type NamespacedSelector,
+} from '../../runtime/references.ts';
+import { engineMismatch, type EngineSpecific } from './fit.ts';
+import { InstanceUnusableError, type Instances } from './instances.ts';
+
+/** A managed resource on a DatabaseInstance. */
+export interface Dependant extends ManagedResource {
+  spec: ManagedResource['spec'] & {
+    forProvider: EngineSpecific & {
+      instanceRef?: NamespacedReference;
+      instanceSelector?: NamespacedSelector;
+    };
+  };
+}
+
+/** Resolves instanceSelector into instanceRef; true when the spec changed. */
+export async function resolveInstanceRef(kube: KubeApi, mg: Dependant): Promise<boolean> {
+  const fp = mg.spec.forProvider;
+  const ref = await resolveReference(kube, mg, {
+    ref: fp.instanceRef,
+    selector: fp.instanceSelector,
+    target: kinds.DatabaseInstance,
+  });
+  if (ref === fp.instanceRef || ref === undefined) return false;
+  fp.instanceRef = ref;
+  return true;
+}
+
+export interface OnInstance {
+  instance: DatabaseInstance;
+  engine: Engine;
+}
+
+/** A connector that checks the instance (and that the settings fit its engine) before building the client. */
+export function onInstance<T extends Dependant>(
+  instances: Instances,
+  client: (mg: T, on: OnInstance, signal: AbortSignal) => Promise<ExternalClient<T>> | ExternalClient<T>,
+): ExternalConnector<T> {
+  return {
+    async connect(mg, signal) {
+      const on = await instances.forDependant(mg, mg.spec.forProvider.instanceRef);
+      const mismatch = engineMismatch(on.instance.spec.forProvider.engine, mg.spec.forProvider);
+      if (mismatch !== undefined) throw new InstanceUnusableError(mismatch);
+      return client(mg, on, signal);
+    },
+  };
+}
+
+/** The object's name on the server: its external name, which the reconciler defaults to metadata.name. */
+export function serverName(mg: ManagedResource): string {
+  return externalName(mg) ?? mg.metadata.name;
+}
+
+/** What an engine's observation means to the reconciler; marks the resource Ready when it exists. */
+export function observed(mg: ManagedResource, o: Observed<unknown>): ExternalObservation {
+  if (!o.exists) return { resourceExists: false, resourceUpToDate: false };
+  markConditions(mg, [available()]);
+  return {
+    resourceExists: true,
+    resourceUpToDate: o.differences.length === 0,
+    ...(o.differences.length > 0 ? { diff: o.differences.join('; ') } : {}),
+  };
+}

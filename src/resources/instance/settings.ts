@@ -1,0 +1,83 @@
+// What a DatabaseInstance asks of its Secrets, and the ConnectionSettings it resolves to once they are read.
+// Pure, so defaults and errors are table-tested; reading the Secrets is secrets.ts's job.
+import type { DatabaseInstance } from '../../apis/database-instance.ts';
+import type { ConnectionSettings } from '../../engines/engine.ts';
+
+/** One Secret key the instance needs, named by its role in the connection. */
+export interface SecretKeyNeed {
+  purpose: 'username' | 'password' | 'ca' | 'cert' | 'key';
+  name: string;
+  key: string;
+}
+
+/** Values read for each need, by purpose. */
+export type SecretValues = Partial<Record<SecretKeyNeed['purpose'], string>>;
+
+const defaultPorts = { postgres: 5432, mysql: 3306, mariadb: 3306 } as const;
+
+/** The server's TCP port: the spec's, or the engine's default. */
+export function serverPort(instance: DatabaseInstance): number {
+  const { engine, connection } = instance.spec.forProvider;
+  return connection.port ?? defaultPorts[engine];
+}
+
+/** The Secret keys the instance's spec refers to, all in the instance's own namespace. */
+export function secretNeeds(instance: DatabaseInstance): SecretKeyNeed[] {
+  const { connection, tls } = instance.spec.forProvider;
+  const creds = connection.credentialsSecretRef;
+  const needs: SecretKeyNeed[] = [
+    { purpose: 'username', name: creds.name, key: creds.usernameKey ?? 'username' },
+    { purpose: 'password', name: creds.name, key: creds.passwordKey ?? 'password' },
+  ];
+  if (tls?.caSecretRef) needs.push({ purpose: 'ca', ...tls.caSecretRef });
+  const client = tls?.clientCertificateSecretRef;
+  if (client) {
+    needs.push({ purpose: 'cert', name: client.name, key: client.certificateKey ?? 'tls.crt' });
+    needs.push({ purpose: 'key', name: client.name, key: client.privateKeyKey ?? 'tls.key' });
+  }
+  return needs;
+}
+
+function tlsSettings(instance: DatabaseInstance, values: SecretValues): ConnectionSettings['tls'] {
+  const tls = instance.spec.forProvider.tls;
+  const { ca, cert, key } = values;
+  return {
+    mode: tls?.mode ?? 'verify-full',
+    ...(ca === undefined ? {} : { ca }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+    ...(tls?.serverName === undefined ? {} : { serverName: tls.serverName }),
+  };
+}
+
+/** Per-engine session settings: PostgreSQL's application name and statement timeout, MySQL's charset. */
+function sessionSettings(instance: DatabaseInstance): Partial<ConnectionSettings> {
+  const { engine, connection, postgres, mysql } = instance.spec.forProvider;
+  if (engine !== 'postgres') return mysql?.charset ? { charset: mysql.charset } : {};
+  const timeout = postgres?.statementTimeoutSeconds;
+  return {
+    database: connection.database ?? 'postgres',
+    ...(postgres?.applicationName ? { applicationName: postgres.applicationName } : {}),
+    ...(timeout ? { statementTimeoutMs: timeout * 1000 } : {}),
+  };
+}
+
+/** The connection the engine opens, from the spec and the values of secretNeeds(). */
+export function connectionSettings(instance: DatabaseInstance, values: SecretValues): ConnectionSettings {
+  const { engine, connection, pool } = instance.spec.forProvider;
+  const { username, password } = values;
+  if (username === undefined || password === undefined) {
+    throw new Error('the credentials Secret needs both a username and a password');
+  }
+  return {
+    engine,
+    host: connection.host,
+    port: serverPort(instance),
+    user: username,
+    password,
+    tls: tlsSettings(instance, values),
+    connectTimeoutMs: (connection.connectTimeoutSeconds ?? 10) * 1000,
+    maxConnections: pool?.maxConnections ?? 5,
+    ...sessionSettings(instance),
+  };
+}

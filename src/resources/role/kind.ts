@@ -1,0 +1,29 @@
+// The DatabaseRole kind: a PostgreSQL NOLOGIN role or a MySQL 8 / MariaDB role. Privileges reach it through
+// DatabaseGrant.
+import type { DatabaseRole } from '../../apis/database-role.ts';
+import { kinds } from '../../apis/registry.ts';
+import type { KubeApi } from '../../kube/api.ts';
+import type { ManagedKind } from '../../runtime/provider.ts';
+import { observed, onInstance, resolveInstanceRef, serverName } from '../instance/dependant.ts';
+import type { Instances } from '../instance/instances.ts';
+
+export function databaseRoleKind(kube: KubeApi, instances: Instances): ManagedKind<DatabaseRole> {
+  return {
+    type: kinds.DatabaseRole,
+    resolveReferences: (mg) => resolveInstanceRef(kube, mg),
+    connector: onInstance<DatabaseRole>(instances, (_, { engine }) => ({
+      async observe(mg, signal) {
+        return observed(mg, await engine.observeRole(serverName(mg), mg.spec.forProvider, signal));
+      },
+      async create(mg, signal) {
+        await engine.createRole(serverName(mg), mg.spec.forProvider, signal);
+        return {};
+      },
+      async update(mg, signal) {
+        await engine.updateRole(serverName(mg), mg.spec.forProvider, signal);
+        return {};
+      },
+      delete: (mg, signal) => engine.dropRole(serverName(mg), signal),
+    })),
+  };
+}

@@ -1,0 +1,135 @@
+// The DatabaseUser kind: a PostgreSQL login role or MySQL/MariaDB accounts, and its connection Secret. A
+// non-superuser admin cannot read password hashes, so the password is tracked, not compared: a generated one
+// lives in the connection Secret (and is set again if the Secret lost it); a given one is set again whenever
+// its Secret's resourceVersion moves.
+import type { DatabaseInstance } from '../../apis/database-instance.ts';
+import type { DatabaseUser } from '../../apis/database-user.ts';
+import { kinds } from '../../apis/registry.ts';
+import type { Engine } from '../../engines/engine.ts';
+import type { KubeApi } from '../../kube/api.ts';
+import { secretType, secretValue, type Secret } from '../../kube/core.ts';
+import { formatTimestamp } from '../../runtime/annotations.ts';
+import { checkSecretOwnership } from '../../runtime/connection-secret.ts';
+import type { ConnectionDetails, ExternalClient } from '../../runtime/external.ts';
+import type { ManagedKind } from '../../runtime/provider.ts';
+import { observed, onInstance, resolveInstanceRef, serverName } from '../instance/dependant.ts';
+import type { Instances } from '../instance/instances.ts';
+import { readSecret, requireKey } from '../instance/secrets.ts';
+import { serverPort } from '../instance/settings.ts';
+import { connectionSecretData } from './connection-details.ts';
+import { generatePassword } from './password.ts';
+
+/** The password the user should have, and whether the server is known to have it already. */
+interface PasswordPlan {
+  password: string;
+  inSync: boolean;
+  /** resourceVersion of the passwordSecretRef Secret the password came from. */
+  sourceVersion?: string;
+}
+
+/** The password this user last published to its connection Secret, if that Secret is ours to read. */
+async function publishedPassword(kube: KubeApi, mg: DatabaseUser): Promise<string | undefined> {
+  const ref = mg.spec.writeConnectionSecretToRef;
+  if (ref === undefined) return undefined;
+  const secret = await kube.get<Secret>(secretType, {
+    namespace: mg.metadata.namespace ?? '',
+    name: ref.name,
+  });
+  if (secret === undefined) return undefined;
+  try {
+    checkSecretOwnership(secret, mg);
+  } catch {
+    return undefined; // publishing will fail with the ownership error; never adopt a stranger's password
+  }
+  return secretValue(secret, 'password');
+}
+
+async function planPassword(kube: KubeApi, mg: DatabaseUser): Promise<PasswordPlan> {
+  const { passwordSecretRef, passwordGeneration } = mg.spec.forProvider;
+  if (passwordSecretRef !== undefined) {
+    const secret = await readSecret(kube, mg.metadata.namespace ?? '', passwordSecretRef.name);
+    const sourceVersion = secret.metadata.resourceVersion ?? '';
+    return {
+      password: requireKey(secret, passwordSecretRef.key),
+      inSync: mg.status?.atProvider?.passwordSecretVersion === sourceVersion,
+      sourceVersion,
+    };
+  }
+  const published = await publishedPassword(kube, mg);
+  return published === undefined
+    ? { password: generatePassword(passwordGeneration), inSync: false }
+    : { password: published, inSync: true };
+}
+
+function details(mg: DatabaseUser, instance: DatabaseInstance, password: string): ConnectionDetails {
+  const data = connectionSecretData(
+    {
+      engine: instance.spec.forProvider.engine,
+      host: instance.spec.forProvider.connection.host,
+      port: serverPort(instance),
+      username: serverName(mg),
+      password,
+      database: mg.spec.forProvider.connectionDatabase ?? '',
+    },
+    mg.spec.forProvider.connectionSecretTemplate?.data,
+  );
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v)]));
+}
+
+/** Records that the server now has the planned password. */
+function passwordSet(mg: DatabaseUser, plan: PasswordPlan): void {
+  mg.status = {
+    ...mg.status,
+    atProvider: {
+      username: serverName(mg),
+      lastPasswordChange: formatTimestamp(new Date()),
+      ...(plan.sourceVersion === undefined ? {} : { passwordSecretVersion: plan.sourceVersion }),
+    },
+  };
+}
+
+function userClient(kube: KubeApi, engine: Engine, instance: DatabaseInstance): ExternalClient<DatabaseUser> {
+  let plan: PasswordPlan | undefined;
+  let attributesDiffer = true;
+  const thePlan = async (mg: DatabaseUser) => (plan ??= await planPassword(kube, mg));
+  return {
+    async observe(mg, signal) {
+      const o = await engine.observeUser(serverName(mg), mg.spec.forProvider, signal);
+      if (!o.exists) return observed(mg, o);
+      const p = await thePlan(mg);
+      attributesDiffer = o.differences.length > 0;
+      const result = observed(mg, {
+        ...o,
+        differences: p.inSync ? o.differences : [...o.differences, 'password changed'],
+      });
+      // Only a password the server has is published.
+      return p.inSync ? { ...result, connectionDetails: details(mg, instance, p.password) } : result;
+    },
+    async create(mg, signal) {
+      const p = await thePlan(mg);
+      await engine.createUser(serverName(mg), mg.spec.forProvider, p.password, signal);
+      passwordSet(mg, p);
+      return { connectionDetails: details(mg, instance, p.password) };
+    },
+    async update(mg, signal) {
+      const p = await thePlan(mg);
+      if (attributesDiffer) await engine.updateUser(serverName(mg), mg.spec.forProvider, signal);
+      if (!p.inSync) {
+        await engine.setPassword(serverName(mg), mg.spec.forProvider, p.password, signal);
+        passwordSet(mg, p);
+      }
+      return { connectionDetails: details(mg, instance, p.password) };
+    },
+    delete: (mg, signal) => engine.dropUser(serverName(mg), mg.spec.forProvider, signal),
+  };
+}
+
+export function databaseUserKind(kube: KubeApi, instances: Instances): ManagedKind<DatabaseUser> {
+  return {
+    type: kinds.DatabaseUser,
+    resolveReferences: (mg) => resolveInstanceRef(kube, mg),
+    connector: onInstance<DatabaseUser>(instances, (_, { engine, instance }) =>
+      userClient(kube, engine, instance),
+    ),
+  };
+}

@@ -1,0 +1,367 @@
+// Every SQL kind on the harness's real PostgreSQL 15 through the provider's runtime and the real API server:
+// instance → database → user → role → grant reach Ready, the published Secret logs in, granted statements
+// succeed and others are denied, spec changes and hand-made drift are reconciled within a poll, deletion drops
+// or orphans, and an outage of the server is reported and recovered from.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { startPostgres, type DatabaseLogin, type PostgresServer } from '../../harness/postgres.ts';
+import { eventually } from '../../harness/wait.ts';
+import { startProvider, type Provider } from './support.ts';
+
+let p: Provider;
+let admin: DatabaseLogin;
+before(async () => {
+  p = await startProvider('pg');
+  admin = p.env.postgres.admin;
+  await p.instance('pg', 'postgres', admin);
+});
+after(async () => {
+  await p.stop();
+});
+
+const tag = String(process.pid);
+
+async function query<T extends pg.QueryResultRow>(
+  login: { user: string; password: string; database: string; host?: string; port?: number },
+  sql: string,
+  values: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ host: admin.host, port: admin.port, ...login });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const asAdmin = <T extends pg.QueryResultRow>(database: string, sql: string, values: unknown[] = []) =>
+  query<T>({ user: admin.user, password: admin.password, database }, sql, values);
+
+async function databaseExists(name: string): Promise<boolean> {
+  const rows = await asAdmin('postgres', 'SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  return rows.length === 1;
+}
+
+describe('SQL kinds on PostgreSQL', () => {
+  it('reports the instance Ready with the server version', async () => {
+    const mg = await p.ready('DatabaseInstance', 'pg');
+    assert.match(String((mg.status?.atProvider as { version?: string }).version), /^15\./);
+  });
+
+  it('takes database, user, role and grant to Ready; the published Secret logs in with exactly the granted rights', async () => {
+    const db = `shop_${tag}`;
+    const user = `shop_app_${tag}`;
+    await p.create(
+      'Database',
+      'shop',
+      {
+        forProvider: {
+          instanceRef: { name: 'pg' },
+          postgres: { connectionLimit: 5, extensions: [{ name: 'pgcrypto' }], schemas: [{ name: 'sales' }] },
+        },
+      },
+      { 'crossplane.io/external-name': db },
+    );
+    await p.create(
+      'DatabaseUser',
+      'app',
+      {
+        forProvider: {
+          instanceRef: { name: 'pg' },
+          connectionDatabase: db,
+          postgres: { connectionLimit: 3 },
+        },
+        writeConnectionSecretToRef: { name: 'app-conn' },
+      },
+      { 'crossplane.io/external-name': user },
+    );
+    await p.create(
+      'DatabaseRole',
+      'readers',
+      { forProvider: { instanceRef: { name: 'pg' } } },
+      {
+        'crossplane.io/external-name': `readers_${tag}`,
+      },
+    );
+    const shop = await p.ready('Database', 'shop');
+    assert.ok(Number((shop.status?.atProvider as { sizeBytes?: number }).sizeBytes) > 0);
+    await p.ready('DatabaseUser', 'app');
+    await p.ready('DatabaseRole', 'readers');
+    await asAdmin(db, 'CREATE TABLE sales.orders (id int PRIMARY KEY, total numeric)');
+    await asAdmin(db, 'INSERT INTO sales.orders VALUES (1, 9.5)');
+
+    await p.create('DatabaseGrant', 'app-reads', {
+      forProvider: {
+        instanceRef: { name: 'pg' },
+        userRef: { name: 'app' },
+        databaseRef: { name: 'shop' },
+        memberOf: [{ role: `readers_${tag}` }],
+        postgres: {
+          database: { privileges: ['CONNECT'] },
+          schemas: [{ name: 'sales', privileges: ['USAGE'] }],
+          tables: [{ schema: 'sales', names: ['orders'], privileges: ['SELECT', 'INSERT'] }],
+        },
+      },
+    });
+    const grant = await p.ready('DatabaseGrant', 'app-reads');
+    assert.equal((grant.spec.forProvider as { user?: string }).user, user, 'userRef resolved into user');
+
+    const secret = await p.secretData('app-conn');
+    assert.deepEqual(Object.keys(secret).sort(), [
+      'database',
+      'endpoint',
+      'password',
+      'port',
+      'uri',
+      'username',
+    ]);
+    assert.equal(secret['username'], user);
+    assert.equal(secret['database'], db);
+    const viaUri = new pg.Client({ connectionString: secret['uri'] });
+    await viaUri.connect();
+    try {
+      const { rows } = await viaUri.query<{ total: string }>('SELECT total FROM sales.orders');
+      assert.deepEqual(rows, [{ total: '9.5' }]);
+      await viaUri.query('INSERT INTO sales.orders VALUES (2, 1)');
+      await assert.rejects(viaUri.query('DELETE FROM sales.orders'), /permission denied/);
+      const member = await viaUri.query<{ m: boolean }>(
+        `SELECT pg_has_role(current_user, $1, 'MEMBER') AS m`,
+        [`readers_${tag}`],
+      );
+      assert.equal(member.rows[0]?.m, true);
+    } finally {
+      await viaUri.end();
+    }
+
+    // A privilege removed from the spec is revoked; a changed limit reaches the server.
+    await p.patchSpec('DatabaseGrant', 'app-reads', {
+      forProvider: { postgres: { tables: [{ schema: 'sales', names: ['orders'], privileges: ['SELECT'] }] } },
+    });
+    await p.patchSpec('Database', 'shop', { forProvider: { postgres: { connectionLimit: 7 } } });
+    const login = { user, password: secret['password'] ?? '', database: db };
+    await eventually('INSERT revoked', async () => {
+      try {
+        await query(login, 'INSERT INTO sales.orders VALUES (3, 1)');
+        return undefined;
+      } catch (err) {
+        return /permission denied/.test(String(err)) ? true : undefined;
+      }
+    });
+    await eventually('connection limit 7', async () => {
+      const rows = await asAdmin<{ n: number }>(
+        'postgres',
+        'SELECT datconnlimit AS n FROM pg_database WHERE datname = $1',
+        [db],
+      );
+      return rows[0]?.n === 7 ? true : undefined;
+    });
+    const ids = await query<{ id: number }>(login, 'SELECT id FROM sales.orders ORDER BY id');
+    assert.deepEqual(ids.slice(0, 2), [{ id: 1 }, { id: 2 }], 'SELECT still granted');
+
+    // Changes made by hand on the server are reverted within a poll.
+    await asAdmin('postgres', `ALTER DATABASE "${db}" CONNECTION LIMIT 99`);
+    await asAdmin(db, `REVOKE SELECT ON sales.orders FROM "${user}"`);
+    await eventually('hand-made drift reverted', async () => {
+      const rows = await asAdmin<{ n: number }>(
+        'postgres',
+        'SELECT datconnlimit AS n FROM pg_database WHERE datname = $1',
+        [db],
+      );
+      const select = await asAdmin<{ ok: boolean }>(
+        db,
+        `SELECT has_table_privilege($1, 'sales.orders', 'SELECT') AS ok`,
+        [user],
+      );
+      return rows[0]?.n === 7 && select[0]?.ok === true ? true : undefined;
+    });
+
+    // Deleting the grant revokes everything it applied; deleting user and database drops them.
+    await p.delete('DatabaseGrant', 'app-reads');
+    await p.gone('DatabaseGrant', 'app-reads');
+    const after = await asAdmin<{ ok: boolean }>(
+      db,
+      `SELECT has_table_privilege($1, 'sales.orders', 'SELECT') AS ok`,
+      [user],
+    );
+    assert.equal(after[0]?.ok, false);
+    await p.delete('DatabaseUser', 'app');
+    await p.delete('DatabaseRole', 'readers');
+    await p.gone('DatabaseUser', 'app');
+    await p.gone('DatabaseRole', 'readers');
+    const roles = await asAdmin('postgres', 'SELECT 1 FROM pg_roles WHERE rolname IN ($1, $2)', [
+      user,
+      `readers_${tag}`,
+    ]);
+    assert.equal(roles.length, 0);
+    await p.delete('Database', 'shop');
+    await p.gone('Database', 'shop');
+    assert.equal(await databaseExists(db), false);
+  });
+
+  it('orphans the database without Delete in managementPolicies, and protects it with deletionProtection', async () => {
+    const kept = `kept_${tag}`;
+    const guarded = `guarded_${tag}`;
+    await p.create(
+      'Database',
+      'kept',
+      {
+        forProvider: { instanceRef: { name: 'pg' } },
+        managementPolicies: ['Observe', 'Create', 'Update', 'LateInitialize'],
+      },
+      { 'crossplane.io/external-name': kept },
+    );
+    await p.create(
+      'Database',
+      'guarded',
+      {
+        forProvider: { instanceRef: { name: 'pg' }, deletionProtection: true },
+      },
+      { 'crossplane.io/external-name': guarded },
+    );
+    await p.ready('Database', 'kept');
+    await p.ready('Database', 'guarded');
+    await p.delete('Database', 'kept');
+    await p.gone('Database', 'kept');
+    assert.equal(await databaseExists(kept), true);
+
+    await p.delete('Database', 'guarded');
+    await p.condition(
+      'Database',
+      'guarded',
+      'Synced',
+      'False',
+      /protected: set forProvider.deletionProtection to false/,
+    );
+    assert.equal(await databaseExists(guarded), true);
+    await p.patchSpec('Database', 'guarded', { forProvider: { deletionProtection: false } });
+    await p.gone('Database', 'guarded');
+    assert.equal(await databaseExists(guarded), false);
+    await asAdmin('postgres', `DROP DATABASE "${kept}"`);
+  });
+
+  it('sets a given password and sets it again when its Secret changes', async () => {
+    const user = `given_${tag}`;
+    await p.secret('given-pw', { password: 'first-Passw0rd' });
+    await p.create(
+      'DatabaseUser',
+      'given',
+      {
+        forProvider: {
+          instanceRef: { name: 'pg' },
+          passwordSecretRef: { name: 'given-pw', key: 'password' },
+        },
+      },
+      { 'crossplane.io/external-name': user },
+    );
+    await p.ready('DatabaseUser', 'given');
+    await query({ user, password: 'first-Passw0rd', database: 'postgres' }, 'SELECT 1');
+    await p.kube.patch(
+      { group: '', version: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true },
+      { namespace: p.namespace, name: 'given-pw' },
+      { data: { password: Buffer.from('second-Passw0rd').toString('base64') } },
+      { strategy: 'merge' },
+    );
+    await eventually('new password accepted', async () => {
+      try {
+        await query({ user, password: 'second-Passw0rd', database: 'postgres' }, 'SELECT 1');
+        return true;
+      } catch {
+        return undefined;
+      }
+    });
+    await p.delete('DatabaseUser', 'given');
+    await p.gone('DatabaseUser', 'given');
+  });
+
+  it('refuses bad input with a clear condition and sends nothing to the server', async () => {
+    const long = `x${'y'.repeat(70)}`;
+    await p.create(
+      'Database',
+      'too-long',
+      { forProvider: { instanceRef: { name: 'pg' } } },
+      {
+        'crossplane.io/external-name': long,
+      },
+    );
+    await p.create('Database', 'wrong-engine', {
+      forProvider: { instanceRef: { name: 'pg' }, mysql: { charset: 'utf8mb4' } },
+    });
+    await p.create('Database', 'missing-instance', { forProvider: { instanceRef: { name: 'nope' } } });
+    await p.create(
+      'Database',
+      'hostile',
+      { forProvider: { instanceRef: { name: 'pg' } } },
+      {
+        'crossplane.io/external-name': `h"; DROP DATABASE postgres; --${tag}`,
+      },
+    );
+    await p.condition('Database', 'too-long', 'Synced', 'False', /at most 63/);
+    await p.condition(
+      'Database',
+      'wrong-engine',
+      'Synced',
+      'False',
+      /forProvider.mysql applies to mysql and mariadb/,
+    );
+    await p.condition(
+      'Database',
+      'missing-instance',
+      'Synced',
+      'False',
+      /DatabaseInstance .*\/nope not found/,
+    );
+    await p.ready('Database', 'hostile');
+    assert.equal(await databaseExists(`h"; DROP DATABASE postgres; --${tag}`), true);
+    assert.equal(await databaseExists('postgres'), true);
+    assert.ok((await p.warnings('wrong-engine')).some((m) => /forProvider.mysql applies/.test(m)));
+    for (const name of ['too-long', 'wrong-engine', 'missing-instance', 'hostile'])
+      await p.delete('Database', name);
+    for (const name of ['too-long', 'wrong-engine', 'missing-instance', 'hostile'])
+      await p.gone('Database', name);
+    assert.equal(await databaseExists(long.slice(0, 63)), false);
+  });
+});
+
+describe('a PostgreSQL outage', () => {
+  let server: PostgresServer;
+  before(async () => {
+    server = await startPostgres();
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  it('turns the instance Ready=False with the reason, makes dependants say why, and recovers', async () => {
+    await p.instance('flaky', 'postgres', server.admin);
+    await p.ready('DatabaseInstance', 'flaky');
+    await p.create('Database', 'on-flaky', { forProvider: { instanceRef: { name: 'flaky' } } });
+    await p.ready('Database', 'on-flaky');
+
+    await server.halt();
+    await p.condition('DatabaseInstance', 'flaky', 'Ready', 'False', /ECONNREFUSED|connect/);
+    await p.patchSpec('Database', 'on-flaky', { forProvider: { postgres: { connectionLimit: 4 } } });
+    await p.condition('Database', 'on-flaky', 'Synced', 'False', /DatabaseInstance .*\/flaky is unavailable/);
+
+    await server.resume();
+    await p.ready('DatabaseInstance', 'flaky', 60_000);
+    await p.ready('Database', 'on-flaky', 60_000);
+    await eventually('connection limit 4 applied after recovery', async () => {
+      const client = new pg.Client({ ...server.admin, database: 'postgres' });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: number }>(
+          "SELECT datconnlimit AS n FROM pg_database WHERE datname = 'on-flaky'",
+        );
+        return rows[0]?.n === 4 ? true : undefined;
+      } finally {
+        await client.end();
+      }
+    });
+    await p.delete('Database', 'on-flaky');
+    await p.gone('Database', 'on-flaky');
+    await p.delete('DatabaseInstance', 'flaky');
+    await p.gone('DatabaseInstance', 'flaky');
+  });
+});
