@@ -1,6 +1,7 @@
 // Catalog reads. Every value is a bound parameter; each read is one statement, so observing costs one round
 // trip per catalog that has to be consulted.
 import type pg from 'pg';
+import type { RoleAttributes } from './sql/role.ts';
 
 export async function serverVersionNum(client: pg.ClientBase): Promise<number> {
   const { rows } = await client.query<{ v: string }>('SELECT current_setting($1) AS v', [
@@ -92,16 +93,7 @@ export async function readContents(
   return rows[0] ?? { extensions: [], schemas: [] };
 }
 
-export interface RoleRow {
-  login: boolean;
-  inherit: boolean;
-  superuser: boolean;
-  createDB: boolean;
-  createRole: boolean;
-  replication: boolean;
-  bypassRLS: boolean;
-  connectionLimit: number;
-  validUntil: number | null;
+export interface RoleRow extends RoleAttributes {
   /** Role-wide settings (ALTER ROLE … SET), as "name=value". */
   config: string[];
   memberOf: string[];

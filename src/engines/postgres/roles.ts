@@ -13,7 +13,8 @@ import { createRoleSql, dropRoleSql, setPasswordSql } from './sql/role.ts';
 type RoleSpec = NonNullable<DatabaseRoleParameters['postgres']>;
 type UserSpec = NonNullable<DatabaseUserParameters['postgres']>;
 
-const roleDefaults = {
+/** PostgreSQL's defaults for the attributes a spec leaves out. */
+export const roleDefaults = {
   inherit: true,
   superuser: false,
   createDB: false,

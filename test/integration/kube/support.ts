@@ -3,15 +3,10 @@ import { eventually } from '../../harness/wait.ts';
 import { randomBytes } from 'node:crypto';
 import type { KubeApi, KubeObject, ResourceType } from '../../../src/kube/api.ts';
 import { createKubeApi, type KubeApiOptions, type KubeClient } from '../../../src/kube/client.ts';
+import { namespaceType } from '../../../src/kube/core.ts';
 import { useTestEnvironment, type TestEnvironment } from '../../harness/environment.ts';
 
-export const namespaceType: ResourceType = {
-  group: '',
-  version: 'v1',
-  kind: 'Namespace',
-  plural: 'namespaces',
-  namespaced: false,
-};
+export { namespaceType };
 
 export const configMapType: ResourceType = {
   group: '',

@@ -4,14 +4,10 @@ import { kinds } from '../../../src/apis/registry.ts';
 import type { KubeObject, ResourceType } from '../../../src/kube/api.ts';
 import { createKubeApi, type KubeClient } from '../../../src/kube/client.ts';
 import { namespaceType, secretType, secretValue, type Secret } from '../../../src/kube/core.ts';
-import { nopLogger } from '../../../src/log/logger.ts';
-import { redactSecrets } from '../../../src/log/redact.ts';
-import { createProviderMetrics } from '../../../src/metrics/registry.ts';
-import { managedKinds } from '../../../src/resources/index.ts';
-import { KubeEventRecorder, eventResource } from '../../../src/runtime/events.ts';
+import { eventResource } from '../../../src/runtime/events.ts';
 import type { ManagedResource } from '../../../src/runtime/managed.ts';
-import { ProviderRuntime } from '../../../src/runtime/provider.ts';
 import { installCrds } from '../../harness/crds.ts';
+import { startSqlProvider } from '../../harness/sql-provider.ts';
 import { useTestEnvironment, type TestEnvironment } from '../../harness/environment.ts';
 import type { DatabaseLogin } from '../../harness/postgres.ts';
 import { eventually } from '../../harness/wait.ts';
@@ -60,27 +56,8 @@ export async function startProvider(purpose: string, pollMs = 1500): Promise<Pro
   await installCrds(kube);
   const namespace = `res-${purpose}-${String(process.pid)}-${String(++counter)}`;
   await kube.create(namespaceType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  const managed = managedKinds(kube);
-  const runtime = new ProviderRuntime({
-    kube,
-    log: nopLogger,
-    events: new KubeEventRecorder(kube),
-    metrics: createProviderMetrics({ defaultMetrics: false }).managedResources,
-    kinds: managed.kinds,
-    namespace,
-    providerConfigs: {
-      types: [kinds.ProviderConfig, kinds.ClusterProviderConfig],
-      usageType: kinds.ProviderConfigUsage,
-    },
-    poll: { pollMs, jitterMs: 0 },
-    syncIntervalMs: 3_600_000,
-    maxReconcileRate: 10,
-    managementPoliciesEnabled: true,
-    // SQL creates are synchronous; the 30 s default would only slow the deletions these tests make.
-    creationGracePeriodMs: 500,
-    redact: redactSecrets,
-  });
-  runtime.start();
+  // SQL creates are synchronous; the 30 s default grace period would only slow the deletions tests make.
+  const stopProvider = startSqlProvider(kube, { pollMs, namespace, creationGracePeriodMs: 500 });
 
   const type = (kind: Kind): ResourceType => kinds[kind];
   const get = (kind: Kind, name: string) =>
@@ -167,8 +144,7 @@ export async function startProvider(purpose: string, pollMs = 1500): Promise<Pro
       return items.filter((e) => e.type === 'Warning').map((e) => e.message ?? '');
     },
     async stop() {
-      await runtime.stop();
-      await managed.close();
+      await stopProvider();
       kube.close();
     },
   };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RoleRow } from '../../../../src/engines/postgres/catalog.ts';
+import { roleDefaults } from '../../../../src/engines/postgres/roles.ts';
 import {
   diffDatabase,
   planDatabase,
@@ -87,13 +88,7 @@ describe('diffDatabase', () => {
 
 const role: RoleRow = {
   login: true,
-  inherit: true,
-  superuser: false,
-  createDB: false,
-  createRole: false,
-  replication: false,
-  bypassRLS: false,
-  connectionLimit: -1,
+  ...roleDefaults,
   validUntil: null,
   config: ['search_path="$user", public', 'statement_timeout=5s'],
   memberOf: ['readers'],

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { InvalidNameError } from '../../../../src/engines/engine.ts';
 import * as db from '../../../../src/engines/postgres/sql/database.ts';
+import { roleDefaults } from '../../../../src/engines/postgres/roles.ts';
 import * as role from '../../../../src/engines/postgres/sql/role.ts';
 import { privilegeSql, type GrantObject } from '../../../../src/engines/postgres/sql/privileges.ts';
 import { skeleton } from './sql-tokens.ts';
@@ -55,17 +56,7 @@ function sameShape(build: (value: string) => string) {
   );
 }
 
-const attrs: role.RoleAttributes = {
-  login: true,
-  inherit: true,
-  superuser: false,
-  createDB: false,
-  createRole: false,
-  replication: false,
-  bypassRLS: false,
-  connectionLimit: -1,
-  validUntil: null,
-};
+const attrs: role.RoleAttributes = { login: true, ...roleDefaults, validUntil: null };
 
 const builders: Record<string, (v: string) => string> = {
   'CREATE DATABASE name': (v) => db.createDatabaseSql(v, { owner: 'o' }),

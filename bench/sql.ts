@@ -1,0 +1,222 @@
+// Benchmark of the SQL kinds (issue: SQL kinds): N Databases + DatabaseUsers + DatabaseGrants on one real
+// PostgreSQL, taken to Ready by the provider's runtime on a real API server, side by side with the floor: the
+// same SQL (CREATE DATABASE, CREATE ROLE, GRANT) issued directly in the same run. Also reports the server
+// sessions the provider opened, its peak concurrent sessions against the pool size, and what one idle poll
+// cycle costs (API writes, server writes). Run with `npm run bench -- sql [N]`.
+// The provider runs in this process: CPU and peak RSS include the benchmark's own object creation.
+import pg from 'pg';
+import { kinds } from '../src/apis/registry.ts';
+import type { KubeApi } from '../src/kube/api.ts';
+import { createKubeApi } from '../src/kube/client.ts';
+import { namespaceType, secretType } from '../src/kube/core.ts';
+import { getCondition } from '../src/runtime/conditions.ts';
+import type { ManagedResource } from '../src/runtime/managed.ts';
+import { installCrds } from '../test/harness/crds.ts';
+import { startControlPlane } from '../test/harness/kube.ts';
+import { startPostgres, type DatabaseLogin } from '../test/harness/postgres.ts';
+import { startSqlProvider } from '../test/harness/sql-provider.ts';
+import { inBatches, printChart, printTable } from './report.ts';
+
+const n = Number(process.argv[2] ?? 500);
+const poolSize = 5;
+const pollMs = 15_000;
+const applicationName = 'provider-dbops';
+
+async function stats(admin: DatabaseLogin): Promise<{ sessions: number; writes: number }> {
+  const client = new pg.Client({ ...admin, database: 'postgres' });
+  await client.connect();
+  try {
+    // Catalog writes (CREATE/ALTER/GRANT) show as tuples written in the databases' pg_stat_database rows.
+    const { rows } = await client.query<{ sessions: string; writes: string }>(
+      'SELECT sum(sessions) AS sessions, sum(tup_inserted + tup_updated + tup_deleted) AS writes FROM pg_stat_database',
+    );
+    return { sessions: Number(rows[0]?.sessions), writes: Number(rows[0]?.writes) };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The floor: the statements the provider's creates amount to, sent directly over a pool of the same size. */
+async function floor(admin: DatabaseLogin): Promise<number> {
+  const pool = new pg.Pool({ ...admin, database: 'postgres', max: poolSize });
+  const started = Date.now();
+  await inBatches(n, poolSize, async (i) => {
+    const db = pg.escapeIdentifier(`floor_db_${String(i)}`);
+    const user = pg.escapeIdentifier(`floor_user_${String(i)}`);
+    await pool.query(`CREATE DATABASE ${db}`);
+    await pool.query(`CREATE ROLE ${user} LOGIN PASSWORD ${pg.escapeLiteral(`pw-${String(i)}-x`)}`);
+    await pool.query(`GRANT CONNECT ON DATABASE ${db} TO ${user}`);
+  });
+  const elapsed = Date.now() - started;
+  await pool.end();
+  return elapsed;
+}
+
+function object(
+  kind: 'Database' | 'DatabaseUser' | 'DatabaseGrant',
+  name: string,
+  spec: object,
+): ManagedResource {
+  return {
+    apiVersion: `${kinds[kind].group}/${kinds[kind].version}`,
+    kind,
+    metadata: { name, namespace: 'bench' },
+    spec: spec as ManagedResource['spec'],
+  };
+}
+
+async function allReady(kube: KubeApi): Promise<void> {
+  for (;;) {
+    let ready = 0;
+    for (const kind of ['Database', 'DatabaseUser', 'DatabaseGrant'] as const) {
+      const { items } = await kube.list<ManagedResource>(kinds[kind], { namespace: 'bench' });
+      ready += items.filter((mg) => getCondition(mg.status?.conditions, 'Ready').status === 'True').length;
+    }
+    if (ready === 3 * n) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Samples the provider's open sessions every 50 ms until `until` settles; returns the most seen at once. */
+async function peakSessions(admin: DatabaseLogin, until: Promise<void>): Promise<number> {
+  const client = new pg.Client({ ...admin, database: 'postgres' });
+  await client.connect();
+  const state = { peak: 0, done: false };
+  void until.finally(() => {
+    state.done = true;
+  });
+  while (!state.done) {
+    const { rows } = await client.query<{ n: string }>(
+      'SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1',
+      [applicationName],
+    );
+    state.peak = Math.max(state.peak, Number(rows[0]?.n));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await client.end();
+  return state.peak;
+}
+
+const plane = await startControlPlane({ unlimited: true });
+const server = await startPostgres();
+try {
+  const floorMs = await floor(server.admin);
+  const requests: Record<string, number> = {};
+  const kube = await createKubeApi({
+    fromString: plane.kubeconfig,
+    onRequest: (verb) => {
+      requests[verb] = (requests[verb] ?? 0) + 1;
+    },
+  });
+  await installCrds(kube);
+  await kube.create(namespaceType, { metadata: { name: 'bench' } });
+  const admin = server.admin;
+  await kube.create(secretType, {
+    metadata: { name: 'admin', namespace: 'bench' },
+    stringData: { username: admin.user, password: admin.password },
+  } as never);
+  const stopProvider = startSqlProvider(kube, { pollMs, maxReconcileRate: 100 });
+  await kube.create(
+    kinds.DatabaseInstance,
+    object('DatabaseInstance' as never, 'pg', {
+      forProvider: {
+        engine: 'postgres',
+        connection: { host: admin.host, port: admin.port, credentialsSecretRef: { name: 'admin' } },
+        tls: { mode: 'disable' },
+        pool: { maxConnections: poolSize },
+      },
+    }),
+  );
+  const before = await stats(admin);
+  const cpuStart = process.cpuUsage();
+  const started = Date.now();
+  const ready = allReady(kube);
+  const peak = peakSessions(admin, ready);
+  await inBatches(n, 20, async (i) => {
+    const ref = { instanceRef: { name: 'pg' } };
+    await kube.create(kinds.Database, object('Database', `db-${String(i)}`, { forProvider: ref }));
+    await kube.create(
+      kinds.DatabaseUser,
+      object('DatabaseUser', `user-${String(i)}`, {
+        forProvider: ref,
+        writeConnectionSecretToRef: { name: `user-${String(i)}` },
+      }),
+    );
+    await kube.create(
+      kinds.DatabaseGrant,
+      object('DatabaseGrant', `grant-${String(i)}`, {
+        forProvider: {
+          ...ref,
+          userRef: { name: `user-${String(i)}` },
+          databaseRef: { name: `db-${String(i)}` },
+          postgres: { database: { privileges: ['CONNECT'] } },
+        },
+      }),
+    );
+  });
+  await ready;
+  const elapsedMs = Date.now() - started;
+  const cpu = process.cpuUsage(cpuStart);
+  const afterCreate = await stats(admin);
+  const peakConcurrent = await peak;
+
+  // One idle poll cycle: every object is observed once more; nothing should be written anywhere.
+  const writesBefore = { ...requests };
+  const idle = await stats(admin);
+  await new Promise((r) => setTimeout(r, pollMs + 3000));
+  const idleAfter = await stats(admin);
+  const apiWrites = ['create', 'update', 'patch', 'delete'].reduce(
+    (sum, verb) => sum + (requests[verb] ?? 0) - (writesBefore[verb] ?? 0),
+    0,
+  );
+  const apiReads = ['get', 'list'].reduce(
+    (sum, verb) => sum + (requests[verb] ?? 0) - (writesBefore[verb] ?? 0),
+    0,
+  );
+
+  printTable(
+    [
+      'N',
+      'floor s',
+      'provider s',
+      'ratio',
+      'CPU s',
+      'peak RSS MiB',
+      'sessions opened',
+      'peak sessions',
+      'pool',
+    ],
+    [
+      [
+        String(n),
+        (floorMs / 1000).toFixed(1),
+        (elapsedMs / 1000).toFixed(1),
+        (elapsedMs / floorMs).toFixed(2),
+        ((cpu.user + cpu.system) / 1e6).toFixed(1),
+        (process.resourceUsage().maxRSS / 1024).toFixed(0),
+        String(afterCreate.sessions - before.sessions),
+        String(peakConcurrent),
+        String(poolSize),
+      ],
+    ],
+  );
+  printTable(
+    ['idle poll cycle', 'API writes', 'API reads', 'server tuples written'],
+    [
+      [
+        `${String(pollMs / 1000)} s`,
+        String(apiWrites),
+        String(apiReads),
+        String(idleAfter.writes - idle.writes),
+      ],
+    ],
+  );
+  printChart([
+    { label: `${String(n)} × (database + user + grant): provider / floor`, value: elapsedMs / floorMs },
+  ]);
+  await stopProvider();
+  kube.close();
+} finally {
+  await server.stop();
+  await plane.stop();
+}
