@@ -38,10 +38,16 @@ export interface GrantRequest {
   previous: AppliedGrant | undefined;
 }
 
+/**
+ * Reads the grantee's privileges on `client`. `serverVersion` is read beforehand by the caller: asking for it
+ * here would need a second connection while this one is held, and enough concurrent grants would then hold
+ * every connection of the budget while waiting for one more.
+ */
 async function readPlan(
   ctx: Context,
   client: pg.ClientBase,
   { grantee, desired, previous }: GrantRequest,
+  serverVersion: number,
 ): Promise<{ plan: GrantPlan; granteeExists: boolean; applied: AppliedGrant }> {
   const database = desired.database ?? ctx.connections.adminDatabase;
   const previousAtoms = (previous?.privileges ?? []).map(parseAtom).filter((a) => a.database === database);
@@ -49,7 +55,7 @@ async function readPlan(
   const rows = await readGrants(client, grantee.name, read, list);
   const held = heldFromRows(rows, database);
   const want = {
-    atoms: desiredAtoms(desired.postgres, desired.database, held, await ctx.serverVersion()),
+    atoms: desiredAtoms(desired.postgres, desired.database, held, serverVersion),
     memberOf: (desired.memberOf ?? []).map((m) => ({
       role: m.role,
       withAdminOption: m.withAdminOption ?? false,
@@ -67,8 +73,9 @@ export async function observeGrant(ctx: Context, request: GrantRequest): Promise
   checkNames(grantee, desired);
   const what = `observe grant to ${grantee.kind} ${grantee.name}`;
   try {
+    const version = await ctx.serverVersion();
     const { plan, granteeExists } = await ctx.connections.with(desired.database, (client) =>
-      readPlan(ctx, client, request),
+      readPlan(ctx, client, request, version),
     );
     const held = plan.inScope.privileges.length + plan.inScope.memberOf.length > 0;
     const differences = granteeExists
@@ -114,8 +121,11 @@ export async function applyGrant(
   const { grantee, desired } = request;
   checkNames(grantee, desired);
   const what = `grant to ${grantee.kind} ${grantee.name}`;
+  const version = await ctx.serverVersion().catch((err: unknown) => {
+    throw describeError(what, err);
+  });
   return ctx.connections.with(desired.database, async (client) => {
-    const { plan, applied } = await readPlan(ctx, client, request).catch((err: unknown) => {
+    const { plan, applied } = await readPlan(ctx, client, request, version).catch((err: unknown) => {
       throw describeError(what, err);
     });
     const todo = statements(plan, grantee.name);

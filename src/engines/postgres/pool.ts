@@ -46,9 +46,20 @@ export class ConnectionBudget {
   }
 }
 
-/** A pg.Client class whose connections hold a slot of `budget` while open. */
-function budgetedClient(budget: ConnectionBudget): typeof pg.Client {
+/**
+ * A pg.Client class whose connections hold a slot of `budget` while open. The connect timeout is the
+ * client's own, so it bounds opening a connection only, never the wait for a slot: under load many reconciles
+ * queue for a few connections, and that wait is not a failure of the server.
+ */
+function budgetedClient(budget: ConnectionBudget, connectTimeoutMs: number): typeof pg.Client {
   return class BudgetedClient extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      // pg-pool hides the password as a non-enumerable property, so the options are extended, not copied.
+      const own = typeof config === 'object' ? (Object.create(config) as pg.ClientConfig) : undefined;
+      if (own) own.connectionTimeoutMillis = connectTimeoutMs;
+      super(own ?? config);
+    }
+
     override connect(): Promise<pg.Client>;
     override connect(callback: ((err: Error) => void) | ((err: null, c: pg.Client) => void)): void;
     override connect(
@@ -109,9 +120,10 @@ export class Connections {
       ssl: tlsOptions(s),
       max: this.budget.max,
       idleTimeoutMillis,
-      connectionTimeoutMillis: s.connectTimeoutMs,
+      // No pool-level timeout: pg-pool would count the queue wait for a free connection against it.
+      connectionTimeoutMillis: 0,
       application_name: s.applicationName ?? 'provider-dbops',
-      Client: budgetedClient(this.budget),
+      Client: budgetedClient(this.budget, s.connectTimeoutMs),
     };
     if (s.statementTimeoutMs !== undefined) config.statement_timeout = s.statementTimeoutMs;
     const pool = new pg.Pool(config);

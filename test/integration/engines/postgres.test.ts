@@ -399,4 +399,38 @@ describe('postgres engine: connection budget', () => {
     assert.ok(peak >= 1, 'the sampler saw the engine’s sessions');
     assert.ok(peak <= 2, `peak ${String(peak)} connections`);
   });
+
+  it('does not deadlock when concurrent grants on other databases outnumber the connections', async () => {
+    // A fresh engine has not read the server version yet: each grant needs it, and must not hold a
+    // per-database connection while asking for an admin one.
+    const small = createPostgresEngine(settingsFor(env, { maxConnections: 2 }));
+    const dbs = [`dl_a_${suffix}`, `dl_b_${suffix}`, `dl_c_${suffix}`];
+    try {
+      await Promise.all(dbs.map((db) => asAdmin(env, 'postgres', (c) => c.query(`CREATE DATABASE "${db}"`))));
+      const grants = Array.from({ length: 12 }, (_, i) =>
+        small.observeGrant(
+          { kind: 'role', name: 'pg_monitor' },
+          {
+            ...grantRef,
+            database: dbs[i % 3] ?? 'postgres',
+            postgres: { database: { privileges: ['CONNECT'] } },
+          },
+          undefined,
+        ),
+      );
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => {
+          reject(new Error('grants did not finish within 15 s: the connection budget deadlocked'));
+        }, 15_000).unref(),
+      );
+      const results = await Promise.race([Promise.all(grants), timeout]);
+      assert.equal(results.length, 12);
+    } finally {
+      // A deadlocked engine would never close; its sessions are ended with the databases.
+      await Promise.race([small.close(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      for (const db of dbs) {
+        await asAdmin(env, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`));
+      }
+    }
+  });
 });
