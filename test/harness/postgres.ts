@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -42,7 +42,28 @@ async function canQuery(login: pg.ClientConfig): Promise<boolean> {
   }
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+export interface PostgresOptions {
+  /** Serve TLS with this certificate and key (PEM files); TCP logins then must use TLS. */
+  tls?: { cert: string; key: string };
+}
+
+/** Copies the server certificate and key where the server account can read them (PostgreSQL wants 0600). */
+function installTls(
+  dir: string,
+  tls: { cert: string; key: string },
+  account: ReturnType<typeof serviceAccount>,
+): string[] {
+  const files = { cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
+  copyFileSync(tls.cert, files.cert);
+  copyFileSync(tls.key, files.key);
+  for (const file of [files.cert, files.key]) {
+    chmodSync(file, 0o600);
+    if (account) chownSync(file, account.uid, account.gid);
+  }
+  return ['-c', 'ssl=on', '-c', `ssl_cert_file=${files.cert}`, '-c', `ssl_key_file=${files.key}`];
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
   const initdb = requireTool('initdb', 'postgresql-15', serverBinDirs);
   const postgres = requireTool('postgres', 'postgresql-15', serverBinDirs);
   const account = serviceAccount('postgres');
@@ -73,10 +94,18 @@ export async function startPostgres(): Promise<PostgresServer> {
       ],
       { ...(account ?? {}), stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    const extraArgs = options.tls ? installTls(dir, options.tls, account) : [];
+    if (options.tls) {
+      // Only the bootstrap superuser's socket login stays plain, so a plain TCP connection cannot pass unseen.
+      writeFileSync(
+        join(data, 'pg_hba.conf'),
+        'local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n',
+      );
+    }
     const port = await freePort();
     const superuser = { host: dir, port, user: 'postgres', database: 'postgres' };
     const launch = async (): Promise<void> => {
-      proc = startPostgresProcess(postgres, { data, dir, port, account });
+      proc = startPostgresProcess(postgres, { data, dir, port, account, extraArgs });
       await waitUntilReady(proc, () => canQuery(superuser), 30_000);
     };
     await launch();
@@ -104,9 +133,15 @@ export async function startPostgres(): Promise<PostgresServer> {
 
 function startPostgresProcess(
   postgres: string,
-  at: { data: string; dir: string; port: number; account: ReturnType<typeof serviceAccount> },
+  at: {
+    data: string;
+    dir: string;
+    port: number;
+    account: ReturnType<typeof serviceAccount>;
+    extraArgs: string[];
+  },
 ): ManagedProcess {
-  const { data, dir, port, account } = at;
+  const { data, dir, port, account, extraArgs } = at;
   return startProcess({
     name: 'postgres',
     command: postgres,
@@ -127,6 +162,7 @@ function startPostgresProcess(
       'full_page_writes=off',
       '-c',
       'max_connections=200',
+      ...extraArgs,
     ],
     logFile: join(dir, 'postgres.log'),
     account,
