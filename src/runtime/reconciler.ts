@@ -121,6 +121,8 @@ interface Attempt<T extends ManagedResource> {
 class ConflictSignal extends Error {}
 
 export class ManagedReconciler<T extends ManagedResource> {
+  /** The status each reconcile's copy had when read (or last written), to skip writes that change nothing. */
+  private readonly statusAsRead = new WeakMap<T, string>();
   private readonly clock: () => Date;
   private readonly redact: (text: string) => string;
 
@@ -135,6 +137,7 @@ export class ManagedReconciler<T extends ManagedResource> {
   async reconcile(key: ObjectKey): Promise<ReconcileResult> {
     const mg = this.deps.get(key);
     if (mg === undefined) return done;
+    this.statusAsRead.set(mg, JSON.stringify(mg.status ?? {}));
     if (getCondition(mg.status?.conditions, 'Synced').status === 'Unknown')
       this.deps.metrics?.recordFirstTimeReconciled(mg);
     try {
@@ -466,6 +469,11 @@ export class ManagedReconciler<T extends ManagedResource> {
     });
     mg.status = { ...mg.status, conditions: merged };
     mg.status.phase = managedPhase(mg);
+    // An unchanged status is not sent: an idle poll then costs no write request at all (the API server would
+    // treat the PUT as a no-op anyway, but it still has to receive, decode and compare it).
+    const serialised = JSON.stringify(mg.status);
+    if (serialised === this.statusAsRead.get(mg)) return;
+    this.statusAsRead.set(mg, serialised);
     try {
       const saved = await this.deps.kube.updateStatus<T>(this.deps.type, mg);
       mg.metadata = saved.metadata;
