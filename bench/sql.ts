@@ -97,6 +97,17 @@ async function peakSessions(admin: DatabaseLogin, until: Promise<void>): Promise
   return state.peak;
 }
 
+/** resourceVersion of every object the benchmark's provider writes: a change is a real write. */
+async function versions(kube: KubeApi): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const type of [kinds.Database, kinds.DatabaseUser, kinds.DatabaseGrant, secretType]) {
+    const { items } = await kube.list(type, { namespace: 'bench' });
+    for (const item of items)
+      out.set(`${type.kind}/${item.metadata.name}`, item.metadata.resourceVersion ?? '');
+  }
+  return out;
+}
+
 const plane = await startControlPlane({ unlimited: true });
 const server = await startPostgres();
 try {
@@ -163,8 +174,11 @@ try {
   // One idle poll cycle: every object is observed once more; nothing should be written anywhere.
   const writesBefore = { ...requests };
   const idle = await stats(admin);
+  const versionsBefore = await versions(kube);
   await new Promise((r) => setTimeout(r, pollMs + 3000));
   const idleAfter = await stats(admin);
+  const versionsAfter = await versions(kube);
+  const objectsChanged = [...versionsAfter].filter(([key, rv]) => versionsBefore.get(key) !== rv).length;
   const apiWrites = ['create', 'update', 'patch', 'delete'].reduce(
     (sum, verb) => sum + (requests[verb] ?? 0) - (writesBefore[verb] ?? 0),
     0,
@@ -201,11 +215,12 @@ try {
     ],
   );
   printTable(
-    ['idle poll cycle', 'API writes', 'API reads', 'server tuples written'],
+    ['idle poll cycle', 'API write requests', 'objects changed', 'API reads', 'server tuples written'],
     [
       [
         `${String(pollMs / 1000)} s`,
         String(apiWrites),
+        String(objectsChanged),
         String(apiReads),
         String(idleAfter.writes - idle.writes),
       ],
