@@ -4,6 +4,7 @@
 import type { KubeApi, KubeObject, ResourceType } from '../kube/api.ts';
 import type { ManagedResourceRecorder } from '../metrics/managed-resource.ts';
 import { Controller } from './controller.ts';
+import { dependantsOf, readinessChanged, type Dependency } from './dependencies.ts';
 import type { EventRecorder } from './events.ts';
 import type { ExternalConnector } from './external.ts';
 import { Informer } from './informer.ts';
@@ -22,6 +23,8 @@ export interface ManagedKind<T extends ManagedResource = ManagedResource> {
   type: ResourceType;
   connector: ExternalConnector<T>;
   resolveReferences?: ReconcilerDeps<T>['resolveReferences'];
+  /** Kinds whose readiness changes should reconcile this kind's dependants at once. */
+  dependsOn?: readonly Dependency<T>[];
 }
 
 export interface ProviderRuntimeOptions {
@@ -50,6 +53,12 @@ export interface ProviderRuntimeOptions {
 export class ProviderRuntime {
   private readonly controllers: Controller<KubeObject>[] = [];
   private readonly managedControllers: Controller<ManagedResource>[] = [];
+  /** Started managed kinds by kind name, and which dependencies have been wired (`dependant->dependency`). */
+  private readonly startedKinds = new Map<
+    string,
+    { kind: ManagedKind; controller: Controller<ManagedResource> }
+  >();
+  private readonly wiredDependencies = new Set<string>();
   private readonly usageInformer: Informer<ProviderConfigUsage>;
   private readonly elector: LeaderElector | undefined;
   private readonly abort = new AbortController();
@@ -169,6 +178,31 @@ export class ProviderRuntime {
       },
     );
     await controller.start((key) => reconciler.reconcile(key));
+    this.startedKinds.set(kind.type.kind, { kind, controller });
+    this.wireDependencies();
+  }
+
+  /** Connects each started kind's dependencies whose kinds have started too (each pair once). */
+  private wireDependencies(): void {
+    for (const { kind, controller } of this.startedKinds.values()) {
+      for (const dependency of kind.dependsOn ?? []) {
+        const target = this.startedKinds.get(dependency.type.kind);
+        const id = `${kind.type.kind}->${dependency.type.kind}`;
+        if (target === undefined || this.wiredDependencies.has(id)) continue;
+        this.wiredDependencies.add(id);
+        const changed = (before: ManagedResource | undefined, after: ManagedResource): void => {
+          if (!readinessChanged(before, after)) return;
+          for (const key of dependantsOf(after, controller.informer.list(), dependency))
+            controller.enqueue(key);
+        };
+        target.controller.informer.addHandlers({
+          add: (obj) => {
+            changed(undefined, obj);
+          },
+          update: changed,
+        });
+      }
+    }
   }
 
   private async startProviderConfig(type: ResourceType): Promise<void> {

@@ -6,7 +6,13 @@ import { kinds } from '../../apis/registry.ts';
 import type { DatabaseState } from '../../engines/engine.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import { observed, onInstance, resolveInstanceRef, serverName } from '../instance/dependant.ts';
+import {
+  instanceDependency,
+  observed,
+  onInstance,
+  resolveInstanceRef,
+  serverName,
+} from '../instance/dependant.ts';
 import type { Instances } from '../instance/instances.ts';
 
 type DatabaseObservation = NonNullable<NonNullable<Database['status']>['atProvider']>;
@@ -31,6 +37,7 @@ export function databaseKind(kube: KubeApi, instances: Instances): ManagedKind<D
   return {
     type: kinds.Database,
     resolveReferences: (mg) => resolveInstanceRef(kube, mg),
+    dependsOn: [instanceDependency],
     connector: onInstance<Database>(instances, (_, { engine }) => ({
       async observe(mg, signal) {
         const o = await engine.observeDatabase(serverName(mg), mg.spec.forProvider, signal);

@@ -6,9 +6,10 @@ import type { DatabaseUser } from '../../apis/database-user.ts';
 import { kinds } from '../../apis/registry.ts';
 import type { AppliedGrant, Engine, Grantee } from '../../engines/engine.ts';
 import type { KubeApi } from '../../kube/api.ts';
+import { referenceNames, type Dependency } from '../../runtime/dependencies.ts';
 import type { ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import { observed, onInstance } from '../instance/dependant.ts';
+import { instanceDependency, observed, onInstance } from '../instance/dependant.ts';
 import type { Instances } from '../instance/instances.ts';
 import { referenced, resolveGrantReferences } from './references.ts';
 
@@ -54,10 +55,18 @@ function grantClient(engine: Engine, grantee: Grantee): ExternalClient<DatabaseG
   };
 }
 
+/** A grant is retried as soon as its user, role or database becomes Ready. */
+const granteeAndTarget: Dependency<DatabaseGrant>[] = [
+  { type: kinds.DatabaseUser, refersTo: (mg, t) => referenceNames(mg, mg.spec.forProvider.userRef, t) },
+  { type: kinds.DatabaseRole, refersTo: (mg, t) => referenceNames(mg, mg.spec.forProvider.roleRef, t) },
+  { type: kinds.Database, refersTo: (mg, t) => referenceNames(mg, mg.spec.forProvider.databaseRef, t) },
+];
+
 export function databaseGrantKind(kube: KubeApi, instances: Instances): ManagedKind<DatabaseGrant> {
   return {
     type: kinds.DatabaseGrant,
     resolveReferences: (mg) => resolveGrantReferences(kube, mg),
+    dependsOn: [instanceDependency, ...granteeAndTarget],
     connector: onInstance<DatabaseGrant>(instances, async (mg, { engine }) =>
       grantClient(engine, await granteeOf(kube, mg)),
     ),

@@ -8,6 +8,7 @@ import type { KubeApi } from '../../kube/api.ts';
 import { externalName } from '../../runtime/annotations.ts';
 import { available, markConditions } from '../../runtime/conditions.ts';
 import type { ExternalClient, ExternalConnector, ExternalObservation } from '../../runtime/external.ts';
+import { referenceNames, type Dependency } from '../../runtime/dependencies.ts';
 import type { ManagedResource } from '../../runtime/managed.ts';
 import {
   resolveReference,
@@ -26,6 +27,12 @@ export interface Dependant extends ManagedResource {
     };
   };
 }
+
+/** Reconciles a kind's objects as soon as their instance becomes (un)available. */
+export const instanceDependency: Dependency<Dependant> = {
+  type: kinds.DatabaseInstance,
+  refersTo: (mg, instance) => referenceNames(mg, mg.spec.forProvider.instanceRef, instance),
+};
 
 /** Resolves instanceSelector into instanceRef; true when the spec changed. */
 export async function resolveInstanceRef(kube: KubeApi, mg: Dependant): Promise<boolean> {

@@ -4,13 +4,20 @@ import type { DatabaseRole } from '../../apis/database-role.ts';
 import { kinds } from '../../apis/registry.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import { observed, onInstance, resolveInstanceRef, serverName } from '../instance/dependant.ts';
+import {
+  instanceDependency,
+  observed,
+  onInstance,
+  resolveInstanceRef,
+  serverName,
+} from '../instance/dependant.ts';
 import type { Instances } from '../instance/instances.ts';
 
 export function databaseRoleKind(kube: KubeApi, instances: Instances): ManagedKind<DatabaseRole> {
   return {
     type: kinds.DatabaseRole,
     resolveReferences: (mg) => resolveInstanceRef(kube, mg),
+    dependsOn: [instanceDependency],
     connector: onInstance<DatabaseRole>(instances, (_, { engine }) => ({
       async observe(mg, signal) {
         return observed(mg, await engine.observeRole(serverName(mg), mg.spec.forProvider, signal));

@@ -12,7 +12,13 @@ import { formatTimestamp } from '../../runtime/annotations.ts';
 import { checkSecretOwnership } from '../../runtime/connection-secret.ts';
 import type { ConnectionDetails, ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import { observed, onInstance, resolveInstanceRef, serverName } from '../instance/dependant.ts';
+import {
+  instanceDependency,
+  observed,
+  onInstance,
+  resolveInstanceRef,
+  serverName,
+} from '../instance/dependant.ts';
 import type { Instances } from '../instance/instances.ts';
 import { readSecret, requireKey } from '../instance/secrets.ts';
 import { serverPort } from '../instance/settings.ts';
@@ -128,6 +134,7 @@ export function databaseUserKind(kube: KubeApi, instances: Instances): ManagedKi
   return {
     type: kinds.DatabaseUser,
     resolveReferences: (mg) => resolveInstanceRef(kube, mg),
+    dependsOn: [instanceDependency],
     connector: onInstance<DatabaseUser>(instances, (_, { engine, instance }) =>
       userClient(kube, engine, instance),
     ),

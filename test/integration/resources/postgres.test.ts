@@ -275,6 +275,33 @@ describe('SQL kinds on PostgreSQL', () => {
     await p.gone('DatabaseUser', 'given');
   });
 
+  it('retries a grant as soon as its user becomes Ready, not after its backoff', async () => {
+    const user = `late_${tag}`;
+    await p.create('DatabaseGrant', 'early', {
+      forProvider: {
+        instanceRef: { name: 'pg' },
+        userRef: { name: 'late' },
+        database: 'postgres',
+        postgres: { database: { privileges: ['CONNECT'] } },
+      },
+    });
+    await p.condition('DatabaseGrant', 'early', 'Synced', 'False', /DatabaseUser .*\/late not found/);
+    // Failures 1 s, 2 s, 4 s and 8 s apart: the next retry is at least 8 s away.
+    await new Promise((resolve) => setTimeout(resolve, 9000));
+    await p.create(
+      'DatabaseUser',
+      'late',
+      { forProvider: { instanceRef: { name: 'pg' } }, writeConnectionSecretToRef: { name: 'late-conn' } },
+      { 'crossplane.io/external-name': user },
+    );
+    await p.ready('DatabaseUser', 'late');
+    await p.ready('DatabaseGrant', 'early', 4000);
+    await p.delete('DatabaseGrant', 'early');
+    await p.gone('DatabaseGrant', 'early');
+    await p.delete('DatabaseUser', 'late');
+    await p.gone('DatabaseUser', 'late');
+  });
+
   it('refuses bad input with a clear condition and sends nothing to the server', async () => {
     const long = `x${'y'.repeat(70)}`;
     await p.create(
