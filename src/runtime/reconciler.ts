@@ -120,6 +120,15 @@ interface Attempt<T extends ManagedResource> {
 /** Distinguishes "the status write lost a race" (retry quietly) from real failures. */
 class ConflictSignal extends Error {}
 
+/** JSON with object keys sorted: the API server returns keys sorted, while our code builds them in its order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
 export class ManagedReconciler<T extends ManagedResource> {
   /** The status each reconcile's copy had when read (or last written), to skip writes that change nothing. */
   private readonly statusAsRead = new WeakMap<T, string>();
@@ -137,7 +146,7 @@ export class ManagedReconciler<T extends ManagedResource> {
   async reconcile(key: ObjectKey): Promise<ReconcileResult> {
     const mg = this.deps.get(key);
     if (mg === undefined) return done;
-    this.statusAsRead.set(mg, JSON.stringify(mg.status ?? {}));
+    this.statusAsRead.set(mg, canonicalJson(mg.status ?? {}));
     if (getCondition(mg.status?.conditions, 'Synced').status === 'Unknown')
       this.deps.metrics?.recordFirstTimeReconciled(mg);
     try {
@@ -471,7 +480,7 @@ export class ManagedReconciler<T extends ManagedResource> {
     mg.status.phase = managedPhase(mg);
     // An unchanged status is not sent: an idle poll then costs no write request at all (the API server would
     // treat the PUT as a no-op anyway, but it still has to receive, decode and compare it).
-    const serialised = JSON.stringify(mg.status);
+    const serialised = canonicalJson(mg.status);
     if (serialised === this.statusAsRead.get(mg)) return;
     this.statusAsRead.set(mg, serialised);
     try {
