@@ -31,18 +31,32 @@ export interface StartOptions {
 const running = new Set<ChildProcess>();
 const scratchDirs = new Set<string>();
 
+/**
+ * Removes a server's directory. A server that was just killed may still be writing into it (ENOTEMPTY while
+ * the removal runs), so the removal is retried for a while.
+ */
+function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
+}
+
 /** A temp dir to remove if this process ends before the owner's own cleanup ran. */
 export function trackScratchDir(dir: string): () => void {
   scratchDirs.add(dir);
   return () => {
     scratchDirs.delete(dir);
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   };
 }
 
 function killAllSync(): void {
   for (const child of running) child.kill('SIGKILL');
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  for (const dir of scratchDirs) {
+    try {
+      removeDir(dir);
+    } catch {
+      // Best effort on the way out: one dir that cannot go must not keep the others.
+    }
+  }
 }
 // Last line of defence: whatever ends this process, no server it started outlives it and no temp dir stays.
 process.once('exit', killAllSync);

@@ -143,11 +143,22 @@ export interface GrantRow {
  * the connected database, on every schema, on tables, sequences and functions in `schemas`, its default
  * privileges, and the objects that exist in `listSchemas` (for ALL … IN SCHEMA and function overloads).
  */
+/** What readGrants reads besides the grantee's role memberships. */
+export interface GrantScope {
+  /** The database whose own privileges are read (from the shared catalog, so from any database). */
+  database: string;
+  /** Whether to read schema, object and default privileges; the session must then be in `database`. */
+  objects: boolean;
+  /** Schemas whose tables, sequences and functions' privileges are read. */
+  schemas: string[];
+  /** Schemas whose objects are listed (for ALL … IN SCHEMA and function overloads). */
+  listSchemas: string[];
+}
+
 export async function readGrants(
   client: pg.ClientBase,
   grantee: string,
-  schemas: string[],
-  listSchemas: string[],
+  scope: GrantScope,
 ): Promise<GrantRow[]> {
   const { rows } = await client.query<GrantRow>(
     `WITH g AS (SELECT oid FROM pg_roles WHERE rolname = $1),
@@ -164,32 +175,34 @@ export async function readGrants(
      UNION ALL
      SELECT 'DATABASE', NULL, d.datname, NULL, NULL, NULL, a.privilege_type, a.is_grantable
        FROM pg_database d CROSS JOIN LATERAL aclexplode(d.datacl) a JOIN g ON a.grantee = g.oid
-      WHERE d.datname = current_database()
+      WHERE d.datname = $4
      UNION ALL
      SELECT 'SCHEMA', NULL, n.nspname, NULL, NULL, NULL, a.privilege_type, a.is_grantable
        FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a JOIN g ON a.grantee = g.oid
+      WHERE $5
      UNION ALL
      SELECT CASE WHEN rel.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, rel.nspname, rel.relname, NULL, NULL,
             NULL, a.privilege_type, a.is_grantable
        FROM rel CROSS JOIN LATERAL aclexplode(rel.relacl) a JOIN g ON a.grantee = g.oid
-      WHERE rel.nspname = ANY($2::text[])
+      WHERE $5 AND rel.nspname = ANY($2::text[])
      UNION ALL
      SELECT 'FUNCTION', fn.nspname, fn.proname, fn.args, NULL, NULL, a.privilege_type, a.is_grantable
        FROM fn CROSS JOIN LATERAL aclexplode(fn.proacl) a JOIN g ON a.grantee = g.oid
-      WHERE fn.nspname = ANY($2::text[])
+      WHERE $5 AND fn.nspname = ANY($2::text[])
      UNION ALL
      SELECT 'DEFAULT', n.nspname, NULL, NULL, d.defaclobjtype::text, pg_get_userbyid(d.defaclrole),
             a.privilege_type, a.is_grantable
        FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
             CROSS JOIN LATERAL aclexplode(d.defaclacl) a JOIN g ON a.grantee = g.oid
+      WHERE $5
      UNION ALL
      SELECT CASE WHEN rel.relkind = 'S' THEN 'OBJECT_SEQUENCE' ELSE 'OBJECT_TABLE' END, rel.nspname, rel.relname,
             NULL, NULL, NULL, NULL, NULL
-       FROM rel WHERE rel.nspname = ANY($3::text[])
+       FROM rel WHERE $5 AND rel.nspname = ANY($3::text[])
      UNION ALL
      SELECT 'OBJECT_FUNCTION', fn.nspname, fn.proname, fn.args, NULL, NULL, NULL, NULL
-       FROM fn WHERE fn.nspname = ANY($3::text[])`,
-    [grantee, schemas, listSchemas],
+       FROM fn WHERE $5 AND fn.nspname = ANY($3::text[])`,
+    [grantee, scope.schemas, scope.listSchemas, scope.database, scope.objects],
   );
   return rows;
 }

@@ -39,6 +39,33 @@ export interface GrantRequest {
 }
 
 /**
+ * Whether the grant touches nothing inside its database (only the database itself and role memberships, now
+ * and before): it is then read and applied from the administrative database, whose pooled connections stay
+ * open, instead of opening a session in every target database.
+ */
+export function databaseLevelOnly(desired: DatabaseGrantParameters, previous: readonly Atom[]): boolean {
+  const p = desired.postgres;
+  const inside = [p?.schemas, p?.tables, p?.sequences, p?.functions, p?.defaultPrivileges];
+  return (
+    inside.every((list) => (list?.length ?? 0) === 0) && previous.every((a) => a.object.type === 'DATABASE')
+  );
+}
+
+/** The database a grant's session connects to: the target, or the administrative one (databaseLevelOnly). */
+function sessionDatabase(ctx: Context, { desired, previous }: GrantRequest): string | undefined {
+  return databaseLevelOnly(desired, previousAtoms(ctx, desired, previous)) ? undefined : desired.database;
+}
+
+function previousAtoms(
+  ctx: Context,
+  desired: DatabaseGrantParameters,
+  previous: AppliedGrant | undefined,
+): Atom[] {
+  const database = desired.database ?? ctx.connections.adminDatabase;
+  return (previous?.privileges ?? []).map(parseAtom).filter((a) => a.database === database);
+}
+
+/**
  * Reads the grantee's privileges on `client`. `serverVersion` is read beforehand by the caller: asking for it
  * here would need a second connection while this one is held, and enough concurrent grants would then hold
  * every connection of the budget while waiting for one more.
@@ -50,9 +77,15 @@ async function readPlan(
   serverVersion: number,
 ): Promise<{ plan: GrantPlan; granteeExists: boolean; applied: AppliedGrant }> {
   const database = desired.database ?? ctx.connections.adminDatabase;
-  const previousAtoms = (previous?.privileges ?? []).map(parseAtom).filter((a) => a.database === database);
-  const { read, list } = schemasToRead(desired.postgres, previousAtoms);
-  const rows = await readGrants(client, grantee.name, read, list);
+  const before = previousAtoms(ctx, desired, previous);
+  const { read, list } = schemasToRead(desired.postgres, before);
+  const objects = !databaseLevelOnly(desired, before) || database === ctx.connections.adminDatabase;
+  const rows = await readGrants(client, grantee.name, {
+    database,
+    objects,
+    schemas: read,
+    listSchemas: list,
+  });
   const held = heldFromRows(rows, database);
   const want = {
     atoms: desiredAtoms(desired.postgres, desired.database, held, serverVersion),
@@ -74,7 +107,7 @@ export async function observeGrant(ctx: Context, request: GrantRequest): Promise
   const what = `observe grant to ${grantee.kind} ${grantee.name}`;
   try {
     const version = await ctx.serverVersion();
-    const { plan, granteeExists } = await ctx.connections.with(desired.database, (client) =>
+    const { plan, granteeExists } = await ctx.connections.with(sessionDatabase(ctx, request), (client) =>
       readPlan(ctx, client, request, version),
     );
     const held = plan.inScope.privileges.length + plan.inScope.memberOf.length > 0;
@@ -124,7 +157,7 @@ export async function applyGrant(
   const version = await ctx.serverVersion().catch((err: unknown) => {
     throw describeError(what, err);
   });
-  return ctx.connections.with(desired.database, async (client) => {
+  return ctx.connections.with(sessionDatabase(ctx, request), async (client) => {
     const { plan, applied } = await readPlan(ctx, client, request, version).catch((err: unknown) => {
       throw describeError(what, err);
     });
@@ -167,8 +200,10 @@ export async function revokeGrant(
   }
   for (const [database, atoms] of byDatabase) {
     const groups = groupAtoms(atoms.map((a) => ({ ...a, grantable: false })));
+    // Privileges on the database itself are revoked from the administrative database, like they are read.
+    const session = atoms.every((a) => a.object.type === 'DATABASE') ? undefined : database;
     try {
-      await ctx.connections.with(database, async (client) => {
+      await ctx.connections.with(session, async (client) => {
         for (const g of groups)
           await revokeIgnoringGone(client, what, privilegeSql('revoke', g, grantee.name), signal);
       });
