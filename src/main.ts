@@ -8,6 +8,7 @@ import { countStates, gvkLabel } from './metrics/managed-resource.ts';
 import { createProviderMetrics } from './metrics/registry.ts';
 import { startHealthServer, startMetricsServer, type RunningServer } from './metrics/server.ts';
 import { managedKinds } from './resources/index.ts';
+import { CachedKube } from './runtime/cached-kube.ts';
 import { KubeEventRecorder } from './runtime/events.ts';
 import { ProviderRuntime } from './runtime/provider.ts';
 
@@ -33,13 +34,15 @@ async function main(): Promise<void> {
   const log: Logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const kube = await createKubeApi(config.kubeconfig === undefined ? {} : { fromFile: config.kubeconfig });
   const metrics = createProviderMetrics();
-  const managed = managedKinds(kube);
+  const cache = new CachedKube(kube);
+  const managed = managedKinds(cache);
   const runtime = new ProviderRuntime({
     kube,
     log,
     events: new KubeEventRecorder(kube, { log }),
     metrics: metrics.managedResources,
     kinds: managed.kinds,
+    cache,
     providerConfigs: {
       types: [kinds.ProviderConfig, kinds.ClusterProviderConfig],
       usageType: kinds.ProviderConfigUsage,

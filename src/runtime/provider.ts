@@ -3,6 +3,7 @@
 // when caches are synced; stop() lets in-flight reconciles finish and releases the lease.
 import type { KubeApi, KubeObject, ResourceType } from '../kube/api.ts';
 import type { ManagedResourceRecorder } from '../metrics/managed-resource.ts';
+import type { CachedKube } from './cached-kube.ts';
 import { Controller } from './controller.ts';
 import { dependantsOf, readinessChanged, type Dependency } from './dependencies.ts';
 import type { EventRecorder } from './events.ts';
@@ -35,6 +36,8 @@ export interface ProviderRuntimeOptions {
   kinds: readonly ManagedKind[];
   /** How long after a create a missing resource is taken for eventual consistency (default 30 s). */
   creationGracePeriodMs?: number;
+  /** Given the managed kinds' informers as they start, so their connectors read those kinds from cache. */
+  cache?: CachedKube;
   /** Reconcile managed resources of this namespace only (tests sharing one API server); default all. */
   namespace?: string;
   providerConfigs: { types: readonly ResourceType[]; usageType: ResourceType };
@@ -158,6 +161,7 @@ export class ProviderRuntime {
     const name = `managed/${kind.type.kind.toLowerCase()}.${kind.type.group}`;
     const controller = this.controllerFor<ManagedResource>(kind.type, name);
     this.managedControllers.push(controller);
+    o.cache?.register(kind.type, controller.informer as unknown as Informer<KubeObject>, o.namespace);
     const reconciler = new ManagedReconciler<ManagedResource>(
       {
         kube: o.kube,

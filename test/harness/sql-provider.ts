@@ -6,6 +6,7 @@ import { nopLogger } from '../../src/log/logger.ts';
 import { redactSecrets } from '../../src/log/redact.ts';
 import { createProviderMetrics } from '../../src/metrics/registry.ts';
 import { managedKinds } from '../../src/resources/index.ts';
+import { CachedKube } from '../../src/runtime/cached-kube.ts';
 import { KubeEventRecorder } from '../../src/runtime/events.ts';
 import { ProviderRuntime } from '../../src/runtime/provider.ts';
 
@@ -19,13 +20,15 @@ export interface SqlProviderOptions {
 
 /** Starts the runtime; the returned function stops it and closes every instance's pool. */
 export function startSqlProvider(kube: KubeApi, options: SqlProviderOptions): () => Promise<void> {
-  const managed = managedKinds(kube);
+  const cache = new CachedKube(kube);
+  const managed = managedKinds(cache);
   const runtime = new ProviderRuntime({
     kube,
     log: nopLogger,
     events: new KubeEventRecorder(kube),
     metrics: createProviderMetrics({ defaultMetrics: false }).managedResources,
     kinds: managed.kinds,
+    cache,
     providerConfigs: {
       types: [kinds.ProviderConfig, kinds.ClusterProviderConfig],
       usageType: kinds.ProviderConfigUsage,
