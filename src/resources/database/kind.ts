@@ -6,13 +6,7 @@ import { kinds } from '../../apis/registry.ts';
 import type { DatabaseState } from '../../engines/engine.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import {
-  instanceDependency,
-  observed,
-  onInstance,
-  resolveInstanceRef,
-  serverName,
-} from '../instance/dependant.ts';
+import { kindOnInstance, observed, serverName } from '../instance/dependant.ts';
 import type { Instances } from '../instance/instances.ts';
 
 type DatabaseObservation = NonNullable<NonNullable<Database['status']>['atProvider']>;
@@ -34,33 +28,28 @@ export function databaseObservation(state: DatabaseState = {}): DatabaseObservat
 }
 
 export function databaseKind(kube: KubeApi, instances: Instances): ManagedKind<Database> {
-  return {
-    type: kinds.Database,
-    resolveReferences: (mg) => resolveInstanceRef(kube, mg),
-    dependsOn: [instanceDependency],
-    connector: onInstance<Database>(instances, (_, { engine }) => ({
-      async observe(mg, signal) {
-        const o = await engine.observeDatabase(serverName(mg), mg.spec.forProvider, signal);
-        if (o.exists) mg.status = { ...mg.status, atProvider: databaseObservation(o.state) };
-        return observed(mg, o);
-      },
-      async create(mg, signal) {
-        await engine.createDatabase(serverName(mg), mg.spec.forProvider, signal);
-        return {};
-      },
-      async update(mg, signal) {
-        await engine.updateDatabase(serverName(mg), mg.spec.forProvider, signal);
-        return {};
-      },
-      async delete(mg, signal) {
-        if (mg.spec.forProvider.deletionProtection) {
-          throw new DeletionProtectedError(
-            `database ${serverName(mg)} is protected: set forProvider.deletionProtection to false to drop it, ` +
-              'or leave Delete out of managementPolicies to keep it',
-          );
-        }
-        await engine.dropDatabase(serverName(mg), signal);
-      },
-    })),
-  };
+  return kindOnInstance<Database>(kinds.Database, kube, instances, (_, { engine }) => ({
+    async observe(mg, signal) {
+      const o = await engine.observeDatabase(serverName(mg), mg.spec.forProvider, signal);
+      if (o.exists) mg.status = { ...mg.status, atProvider: databaseObservation(o.state) };
+      return observed(mg, o);
+    },
+    async create(mg, signal) {
+      await engine.createDatabase(serverName(mg), mg.spec.forProvider, signal);
+      return {};
+    },
+    async update(mg, signal) {
+      await engine.updateDatabase(serverName(mg), mg.spec.forProvider, signal);
+      return {};
+    },
+    async delete(mg, signal) {
+      if (mg.spec.forProvider.deletionProtection) {
+        throw new DeletionProtectedError(
+          `database ${serverName(mg)} is protected: set forProvider.deletionProtection to false to drop it, ` +
+            'or leave Delete out of managementPolicies to keep it',
+        );
+      }
+      await engine.dropDatabase(serverName(mg), signal);
+    },
+  }));
 }

@@ -9,7 +9,7 @@ import type { KubeApi } from '../../kube/api.ts';
 import { referenceNames, type Dependency } from '../../runtime/dependencies.ts';
 import type { ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import { instanceDependency, observed, onInstance } from '../instance/dependant.ts';
+import { kindOnInstance, observed } from '../instance/dependant.ts';
 import type { Instances } from '../instance/instances.ts';
 import { referenced, resolveGrantReferences } from './references.ts';
 
@@ -63,12 +63,12 @@ const granteeAndTarget: Dependency<DatabaseGrant>[] = [
 ];
 
 export function databaseGrantKind(kube: KubeApi, instances: Instances): ManagedKind<DatabaseGrant> {
+  const kind = kindOnInstance<DatabaseGrant>(kinds.DatabaseGrant, kube, instances, async (mg, { engine }) =>
+    grantClient(engine, await granteeOf(kube, mg)),
+  );
   return {
-    type: kinds.DatabaseGrant,
+    ...kind,
     resolveReferences: (mg) => resolveGrantReferences(kube, mg),
-    dependsOn: [instanceDependency, ...granteeAndTarget],
-    connector: onInstance<DatabaseGrant>(instances, async (mg, { engine }) =>
-      grantClient(engine, await granteeOf(kube, mg)),
-    ),
+    dependsOn: [...(kind.dependsOn ?? []), ...granteeAndTarget],
   };
 }

@@ -4,12 +4,13 @@
 import type { DatabaseInstance } from '../../apis/database-instance.ts';
 import { kinds } from '../../apis/registry.ts';
 import type { Engine, Observed } from '../../engines/engine.ts';
-import type { KubeApi } from '../../kube/api.ts';
+import type { KubeApi, ResourceType } from '../../kube/api.ts';
 import { externalName } from '../../runtime/annotations.ts';
 import { available, markConditions } from '../../runtime/conditions.ts';
 import type { ExternalClient, ExternalConnector, ExternalObservation } from '../../runtime/external.ts';
 import { referenceNames, type Dependency } from '../../runtime/dependencies.ts';
 import type { ManagedResource } from '../../runtime/managed.ts';
+import type { ManagedKind } from '../../runtime/provider.ts';
 import {
   resolveReference,
   type NamespacedReference,
@@ -80,5 +81,23 @@ export function observed(mg: ManagedResource, o: Observed<unknown>): ExternalObs
     resourceExists: true,
     resourceUpToDate: o.differences.length === 0,
     ...(o.differences.length > 0 ? { diff: o.differences.join('; ') } : {}),
+  };
+}
+
+/**
+ * A kind that lives on a DatabaseInstance: its instance reference is resolved, it is reconciled when the
+ * instance's health changes, and `client` gets the instance's engine once the instance is usable.
+ */
+export function kindOnInstance<T extends Dependant>(
+  type: ResourceType,
+  kube: KubeApi,
+  instances: Instances,
+  client: (mg: T, on: OnInstance, signal: AbortSignal) => Promise<ExternalClient<T>> | ExternalClient<T>,
+): ManagedKind<T> {
+  return {
+    type,
+    resolveReferences: (mg) => resolveInstanceRef(kube, mg),
+    dependsOn: [instanceDependency],
+    connector: onInstance(instances, client),
   };
 }

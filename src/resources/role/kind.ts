@@ -4,33 +4,22 @@ import type { DatabaseRole } from '../../apis/database-role.ts';
 import { kinds } from '../../apis/registry.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import {
-  instanceDependency,
-  observed,
-  onInstance,
-  resolveInstanceRef,
-  serverName,
-} from '../instance/dependant.ts';
+import { kindOnInstance, observed, serverName } from '../instance/dependant.ts';
 import type { Instances } from '../instance/instances.ts';
 
 export function databaseRoleKind(kube: KubeApi, instances: Instances): ManagedKind<DatabaseRole> {
-  return {
-    type: kinds.DatabaseRole,
-    resolveReferences: (mg) => resolveInstanceRef(kube, mg),
-    dependsOn: [instanceDependency],
-    connector: onInstance<DatabaseRole>(instances, (_, { engine }) => ({
-      async observe(mg, signal) {
-        return observed(mg, await engine.observeRole(serverName(mg), mg.spec.forProvider, signal));
-      },
-      async create(mg, signal) {
-        await engine.createRole(serverName(mg), mg.spec.forProvider, signal);
-        return {};
-      },
-      async update(mg, signal) {
-        await engine.updateRole(serverName(mg), mg.spec.forProvider, signal);
-        return {};
-      },
-      delete: (mg, signal) => engine.dropRole(serverName(mg), signal),
-    })),
-  };
+  return kindOnInstance<DatabaseRole>(kinds.DatabaseRole, kube, instances, (_, { engine }) => ({
+    async observe(mg, signal) {
+      return observed(mg, await engine.observeRole(serverName(mg), mg.spec.forProvider, signal));
+    },
+    async create(mg, signal) {
+      await engine.createRole(serverName(mg), mg.spec.forProvider, signal);
+      return {};
+    },
+    async update(mg, signal) {
+      await engine.updateRole(serverName(mg), mg.spec.forProvider, signal);
+      return {};
+    },
+    delete: (mg, signal) => engine.dropRole(serverName(mg), signal),
+  }));
 }

@@ -12,13 +12,7 @@ import { formatTimestamp } from '../../runtime/annotations.ts';
 import { checkSecretOwnership } from '../../runtime/connection-secret.ts';
 import type { ConnectionDetails, ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import {
-  instanceDependency,
-  observed,
-  onInstance,
-  resolveInstanceRef,
-  serverName,
-} from '../instance/dependant.ts';
+import { kindOnInstance, observed, serverName } from '../instance/dependant.ts';
 import type { Instances } from '../instance/instances.ts';
 import { readSecret, requireKey } from '../instance/secrets.ts';
 import { serverPort } from '../instance/settings.ts';
@@ -119,11 +113,13 @@ function userClient(kube: KubeApi, engine: Engine, instance: DatabaseInstance): 
     },
     async update(mg, signal) {
       const p = await thePlan(mg);
-      if (attributesDiffer) await engine.updateUser(serverName(mg), mg.spec.forProvider, signal);
-      if (!p.inSync) {
+      // MySQL and MariaDB create the account of a new host, or switch an auth plugin, only with the
+      // password: it is set (to the one tracked) before the other attributes change.
+      if (!p.inSync || (attributesDiffer && engine.name !== 'postgres')) {
         await engine.setPassword(serverName(mg), mg.spec.forProvider, p.password, signal);
         passwordSet(mg, p);
       }
+      if (attributesDiffer) await engine.updateUser(serverName(mg), mg.spec.forProvider, signal);
       return { connectionDetails: details(mg, instance, p.password) };
     },
     delete: (mg, signal) => engine.dropUser(serverName(mg), mg.spec.forProvider, signal),
@@ -131,12 +127,7 @@ function userClient(kube: KubeApi, engine: Engine, instance: DatabaseInstance): 
 }
 
 export function databaseUserKind(kube: KubeApi, instances: Instances): ManagedKind<DatabaseUser> {
-  return {
-    type: kinds.DatabaseUser,
-    resolveReferences: (mg) => resolveInstanceRef(kube, mg),
-    dependsOn: [instanceDependency],
-    connector: onInstance<DatabaseUser>(instances, (_, { engine, instance }) =>
-      userClient(kube, engine, instance),
-    ),
-  };
+  return kindOnInstance<DatabaseUser>(kinds.DatabaseUser, kube, instances, (_, { engine, instance }) =>
+    userClient(kube, engine, instance),
+  );
 }

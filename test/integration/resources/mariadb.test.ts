@@ -153,6 +153,21 @@ describe('SQL kinds on MariaDB', () => {
       }
     });
 
+    // A host added to the user gets its own account, with the same password and grants.
+    await p.patchSpec('DatabaseUser', 'app', {
+      forProvider: { mysql: { allowedHosts: ['127.0.0.1', 'localhost', '10.1.2.%'] } },
+    });
+    await eventually('account for the new host, with the grant', async () => {
+      const rows = await asAdmin<{ Host: string }[]>(
+        'SELECT Host FROM mysql.user WHERE User = ? ORDER BY Host',
+        [user],
+      );
+      if (rows.length !== 3) return undefined;
+      const grants = await asAdmin<Record<string, string>[]>(`SHOW GRANTS FOR '${user}'@'10.1.2.%'`);
+      return grants.some((g) => /GRANT SELECT ON/.test(Object.values(g)[0] ?? '')) ? true : undefined;
+    });
+    await run(login, 'SELECT id FROM orders');
+
     await p.delete('DatabaseGrant', 'app-rw');
     await p.gone('DatabaseGrant', 'app-rw');
     await assert.rejects(run(login, 'SELECT id FROM orders'), /denied/);
