@@ -2,7 +2,7 @@
 // PostgreSQL, taken to Ready by the provider's runtime on a real API server, side by side with the floor: the
 // same SQL (CREATE DATABASE, CREATE ROLE, GRANT) issued directly in the same run. Also reports the server
 // sessions the provider opened, its peak concurrent sessions against the pool size, and what one idle poll
-// cycle costs (API writes, server writes). Run with `npm run bench -- sql [N]`.
+// cycle costs (API requests, SQL statements). Run with `npm run bench -- sql [N]`.
 // The provider runs in this process: CPU and peak RSS include the benchmark's own object creation.
 import pg from 'pg';
 import { kinds } from '../src/apis/registry.ts';
@@ -22,15 +22,15 @@ const poolSize = 5;
 const pollMs = 15_000;
 const applicationName = 'provider-dbops';
 
-async function stats(admin: DatabaseLogin): Promise<{ sessions: number; writes: number }> {
+/** Sessions the server has accepted so far (pg_stat_database.sessions, PostgreSQL 14+). */
+async function sessionsOpened(admin: DatabaseLogin): Promise<number> {
   const client = new pg.Client({ ...admin, database: 'postgres' });
   await client.connect();
   try {
-    // Catalog writes (CREATE/ALTER/GRANT) show as tuples written in the databases' pg_stat_database rows.
-    const { rows } = await client.query<{ sessions: string; writes: string }>(
-      'SELECT sum(sessions) AS sessions, sum(tup_inserted + tup_updated + tup_deleted) AS writes FROM pg_stat_database',
+    const { rows } = await client.query<{ sessions: string }>(
+      'SELECT sum(sessions) AS sessions FROM pg_stat_database',
     );
-    return { sessions: Number(rows[0]?.sessions), writes: Number(rows[0]?.writes) };
+    return Number(rows[0]?.sessions);
   } finally {
     await client.end();
   }
@@ -97,6 +97,31 @@ async function peakSessions(admin: DatabaseLogin, until: Promise<void>): Promise
   return state.peak;
 }
 
+/**
+ * Counts the statements the provider sends from now until stop(): every pg query goes through
+ * Client.prototype.query, and one that is not a SELECT or SHOW is a write.
+ */
+function countStatements(): { stop(): { reads: number; writes: number } } {
+  const counts = { reads: 0, writes: 0 };
+  // Patched and restored on the prototype itself, so it is never called unbound.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
+  const original = pg.Client.prototype.query;
+  const counting = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0];
+    const text = typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? '');
+    if (/^\s*(SELECT|SHOW|WITH)\b/i.test(text)) counts.reads += 1;
+    else counts.writes += 1;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  pg.Client.prototype.query = counting as typeof original;
+  return {
+    stop() {
+      pg.Client.prototype.query = original;
+      return counts;
+    },
+  };
+}
+
 /** resourceVersion of every object the benchmark's provider writes: a change is a real write. */
 async function versions(kube: KubeApi): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -138,7 +163,7 @@ try {
       },
     }),
   );
-  const before = await stats(admin);
+  const sessionsBefore = await sessionsOpened(admin);
   const cpuStart = process.cpuUsage();
   const started = Date.now();
   const ready = allReady(kube);
@@ -168,15 +193,15 @@ try {
   await ready;
   const elapsedMs = Date.now() - started;
   const cpu = process.cpuUsage(cpuStart);
-  const afterCreate = await stats(admin);
+  const sessionsAfter = await sessionsOpened(admin);
   const peakConcurrent = await peak;
 
   // One idle poll cycle: every object is observed once more; nothing should be written anywhere.
   const writesBefore = { ...requests };
-  const idle = await stats(admin);
+  const statements = countStatements();
   const versionsBefore = await versions(kube);
   await new Promise((r) => setTimeout(r, pollMs + 3000));
-  const idleAfter = await stats(admin);
+  const sent = statements.stop();
   const versionsAfter = await versions(kube);
   const objectsChanged = [...versionsAfter].filter(([key, rv]) => versionsBefore.get(key) !== rv).length;
   const apiWrites = ['create', 'update', 'patch', 'delete'].reduce(
@@ -208,21 +233,22 @@ try {
         (elapsedMs / floorMs).toFixed(2),
         ((cpu.user + cpu.system) / 1e6).toFixed(1),
         (process.resourceUsage().maxRSS / 1024).toFixed(0),
-        String(afterCreate.sessions - before.sessions),
+        String(sessionsAfter - sessionsBefore),
         String(peakConcurrent),
         String(poolSize),
       ],
     ],
   );
   printTable(
-    ['idle poll cycle', 'API write requests', 'objects changed', 'API reads', 'server tuples written'],
+    ['idle poll cycle', 'API write requests', 'objects changed', 'API reads', 'SQL reads', 'SQL writes'],
     [
       [
         `${String(pollMs / 1000)} s`,
         String(apiWrites),
         String(objectsChanged),
         String(apiReads),
-        String(idleAfter.writes - idle.writes),
+        String(sent.reads),
+        String(sent.writes),
       ],
     ],
   );
