@@ -53,10 +53,17 @@ export interface OnInstance {
   engine: Engine;
 }
 
+/** Builds a kind's client for one reconcile, given the usable instance and its engine. */
+export type ClientFactory<T extends Dependant> = (
+  mg: T,
+  on: OnInstance,
+  signal: AbortSignal,
+) => Promise<ExternalClient<T>> | ExternalClient<T>;
+
 /** A connector that checks the instance (and that the settings fit its engine) before building the client. */
-export function onInstance<T extends Dependant>(
+function onInstance<T extends Dependant>(
   instances: Instances,
-  client: (mg: T, on: OnInstance, signal: AbortSignal) => Promise<ExternalClient<T>> | ExternalClient<T>,
+  client: ClientFactory<T>,
 ): ExternalConnector<T> {
   return {
     async connect(mg, signal) {
@@ -92,7 +99,7 @@ export function kindOnInstance<T extends Dependant>(
   type: ResourceType,
   kube: KubeApi,
   instances: Instances,
-  client: (mg: T, on: OnInstance, signal: AbortSignal) => Promise<ExternalClient<T>> | ExternalClient<T>,
+  client: ClientFactory<T>,
 ): ManagedKind<T> {
   return {
     type,
