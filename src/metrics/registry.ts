@@ -3,6 +3,7 @@
 // createProviderMetrics is the single place the provider's metric sets are built: the dbops_* metrics of
 // spec/monitoring.md join the ProviderMetrics bundle here without changing its callers.
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { DbopsMetrics } from './dbops.ts';
 import { ManagedResourceMetrics, ManagedResourceStateMetrics } from './managed-resource.ts';
 
 export type MetricsRegistry = Registry;
@@ -35,6 +36,8 @@ export interface ProviderMetrics {
   readonly managedResources: ManagedResourceMetrics;
   /** crossplane_managed_resource_{exists,ready,synced}. */
   readonly managedResourceStates: ManagedResourceStateMetrics;
+  /** The 27 dbops_* metrics of spec/monitoring.md. */
+  readonly dbops: DbopsMetrics;
 }
 
 export interface ProviderMetricsOptions extends RegistryOptions {
@@ -48,5 +51,6 @@ export function createProviderMetrics(options: ProviderMetricsOptions = {}): Pro
     registry,
     managedResources: new ManagedResourceMetrics(registry, options.now),
     managedResourceStates: new ManagedResourceStateMetrics(registry),
+    dbops: new DbopsMetrics(registry),
   };
 }

@@ -30,9 +30,11 @@ describe('createMetricsRegistry', () => {
 });
 
 describe('createProviderMetrics', () => {
-  it("holds Crossplane's seven managed-resource metrics", async () => {
+  it("holds Crossplane's seven managed-resource metrics and the 27 dbops metrics", async () => {
     const metrics = createProviderMetrics({ defaultMetrics: false });
-    const names = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name).sort();
+    const all = (await metrics.registry.getMetricsAsJSON()).map((m) => m.name);
+    assert.equal(all.filter((n) => n.startsWith('dbops_')).length, 27);
+    const names = all.filter((n) => !n.startsWith('dbops_')).sort();
     assert.deepEqual(names, [
       'crossplane_managed_resource_deletion_seconds',
       'crossplane_managed_resource_drift_seconds',
