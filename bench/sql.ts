@@ -151,7 +151,7 @@ try {
     metadata: { name: 'admin', namespace: 'bench' },
     stringData: { username: admin.user, password: admin.password },
   } as never);
-  const stopProvider = startSqlProvider(kube, { pollMs, maxReconcileRate: 100 });
+  const sql = startSqlProvider(kube, { pollMs, maxReconcileRate: 100 });
   await kube.create(
     kinds.DatabaseInstance,
     object('DatabaseInstance' as never, 'pg', {
@@ -255,7 +255,7 @@ try {
   printChart([
     { label: `${String(n)} × (database + user + grant): provider / floor`, value: elapsedMs / floorMs },
   ]);
-  await stopProvider();
+  await sql.stop();
   kube.close();
 } finally {
   await server.stop();

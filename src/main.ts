@@ -8,6 +8,7 @@ import { countStates, gvkLabel } from './metrics/managed-resource.ts';
 import { createProviderMetrics } from './metrics/registry.ts';
 import { startHealthServer, startMetricsServer, type RunningServer } from './metrics/server.ts';
 import { managedKinds } from './resources/index.ts';
+import { startStateMetrics } from './resources/metrics.ts';
 import { CachedKube } from './runtime/cached-kube.ts';
 import { KubeEventRecorder } from './runtime/events.ts';
 import { ProviderRuntime } from './runtime/provider.ts';
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   const kube = await createKubeApi(config.kubeconfig === undefined ? {} : { fromFile: config.kubeconfig });
   const metrics = createProviderMetrics();
   const cache = new CachedKube(kube);
-  const managed = managedKinds(cache);
+  const managed = managedKinds(cache, { metrics: metrics.dbops });
   const runtime = new ProviderRuntime({
     kube,
     log,
@@ -85,6 +86,11 @@ async function main(): Promise<void> {
           countStates(gvkLabel(`${type.group}/${type.version}`, type.kind), objects),
         ),
   });
+  const stateMetrics = startStateMetrics(
+    metrics.dbops,
+    () => runtime.cachedManagedObjects().map(({ type, objects }) => ({ kind: type.kind, objects })),
+    config.pollStateMetricIntervalMs,
+  );
   runtime.start();
   log.info({ servers: servers.map((s) => s.url) }, 'Provider started');
 
@@ -94,6 +100,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'Shutting down: finishing in-flight reconciles');
     states.stop();
+    stateMetrics();
     void runtime
       .stop()
       .then(() => Promise.all([managed.close(), ...servers.map((s) => s.close())]))

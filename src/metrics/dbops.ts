@@ -237,6 +237,14 @@ export class DbopsMetrics {
     this.set(name, labels, 1);
   }
 
+  /** Removes the series rebuilt from the caches each time (info metrics and dbops_resource_count). */
+  resetState(): void {
+    for (const name of [...Object.keys(infoMetrics), 'dbops_resource_count'] as DbopsMetricName[]) {
+      this.metric(name).reset();
+      this.series.delete(name);
+    }
+  }
+
   /** Removes every series of `name` whose labels include `match` (a deleted object's series). */
   forget(name: DbopsMetricName, match: Labels): void {
     const written = this.series.get(name);

@@ -1,8 +1,10 @@
 // Every managed kind the provider serves, each with its connector over the shared DatabaseInstance engines.
 import type { KubeApi } from '../kube/api.ts';
+import type { DbopsMetrics } from '../metrics/dbops.ts';
 import type { ManagedKind } from '../runtime/provider.ts';
 import { databaseKind } from './database/kind.ts';
 import { databaseGrantKind } from './grant/kind.ts';
+import type { KindContext } from './instance/dependant.ts';
 import { EngineRegistry } from './instance/engines.ts';
 import { Instances } from './instance/instances.ts';
 import { databaseInstanceKind } from './instance/kind.ts';
@@ -15,14 +17,25 @@ export interface ManagedKinds {
   close(): Promise<void>;
 }
 
-export function managedKinds(kube: KubeApi, registry = new EngineRegistry()): ManagedKinds {
-  const instances = new Instances(kube, registry);
+export interface ManagedKindsOptions {
+  /** Where the dbops_* metrics are recorded. */
+  metrics?: DbopsMetrics;
+  registry?: EngineRegistry;
+}
+
+export function managedKinds(kube: KubeApi, options: ManagedKindsOptions = {}): ManagedKinds {
+  const registry = options.registry ?? new EngineRegistry();
+  const ctx: KindContext = {
+    kube,
+    instances: new Instances(kube, registry),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  };
   const kinds = [
-    databaseInstanceKind(instances),
-    databaseKind(kube, instances),
-    databaseUserKind(kube, instances),
-    databaseRoleKind(kube, instances),
-    databaseGrantKind(kube, instances),
+    databaseInstanceKind(ctx),
+    databaseKind(ctx),
+    databaseUserKind(ctx),
+    databaseRoleKind(ctx),
+    databaseGrantKind(ctx),
   ] as ManagedKind[];
   return { kinds, close: () => registry.closeAll() };
 }

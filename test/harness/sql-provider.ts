@@ -4,8 +4,9 @@ import { kinds } from '../../src/apis/registry.ts';
 import type { KubeApi } from '../../src/kube/api.ts';
 import { nopLogger } from '../../src/log/logger.ts';
 import { redactSecrets } from '../../src/log/redact.ts';
-import { createProviderMetrics } from '../../src/metrics/registry.ts';
+import { createProviderMetrics, type MetricsRegistry } from '../../src/metrics/registry.ts';
 import { managedKinds } from '../../src/resources/index.ts';
+import { startStateMetrics } from '../../src/resources/metrics.ts';
 import { CachedKube } from '../../src/runtime/cached-kube.ts';
 import { KubeEventRecorder } from '../../src/runtime/events.ts';
 import { ProviderRuntime } from '../../src/runtime/provider.ts';
@@ -18,15 +19,22 @@ export interface SqlProviderOptions {
   maxReconcileRate?: number;
 }
 
-/** Starts the runtime; the returned function stops it and closes every instance's pool. */
-export function startSqlProvider(kube: KubeApi, options: SqlProviderOptions): () => Promise<void> {
+export interface SqlProvider {
+  /** The provider's metrics registry, with the dbops_* series it recorded. */
+  registry: MetricsRegistry;
+  /** Stops the runtime and closes every instance's pool. */
+  stop(): Promise<void>;
+}
+
+export function startSqlProvider(kube: KubeApi, options: SqlProviderOptions): SqlProvider {
+  const metrics = createProviderMetrics({ defaultMetrics: false });
   const cache = new CachedKube(kube);
-  const managed = managedKinds(cache);
+  const managed = managedKinds(cache, { metrics: metrics.dbops });
   const runtime = new ProviderRuntime({
     kube,
     log: nopLogger,
     events: new KubeEventRecorder(kube),
-    metrics: createProviderMetrics({ defaultMetrics: false }).managedResources,
+    metrics: metrics.managedResources,
     kinds: managed.kinds,
     cache,
     providerConfigs: {
@@ -43,9 +51,18 @@ export function startSqlProvider(kube: KubeApi, options: SqlProviderOptions): ()
       ? {}
       : { creationGracePeriodMs: options.creationGracePeriodMs }),
   });
+  const stopStateMetrics = startStateMetrics(
+    metrics.dbops,
+    () => runtime.cachedManagedObjects().map(({ type, objects }) => ({ kind: type.kind, objects })),
+    500,
+  );
   runtime.start();
-  return async () => {
-    await runtime.stop();
-    await managed.close();
+  return {
+    registry: metrics.registry,
+    async stop() {
+      stopStateMetrics();
+      await runtime.stop();
+      await managed.close();
+    },
   };
 }

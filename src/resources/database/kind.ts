@@ -1,13 +1,12 @@
 // The Database kind: a PostgreSQL database or a MySQL/MariaDB schema. Observe reads it from the catalogs and
 // reports size, owner, encoding and collation; deletion drops it (sessions ended first) unless deletion
 // protection is on.
+import type { DatabaseInstance } from '../../apis/database-instance.ts';
 import type { Database } from '../../apis/database.ts';
 import { kinds } from '../../apis/registry.ts';
 import type { DatabaseState } from '../../engines/engine.ts';
-import type { KubeApi } from '../../kube/api.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import { kindOnInstance, observed, serverName } from '../instance/dependant.ts';
-import type { Instances } from '../instance/instances.ts';
+import { kindOnInstance, observed, serverName, type KindContext } from '../instance/dependant.ts';
 
 type DatabaseObservation = NonNullable<NonNullable<Database['status']>['atProvider']>;
 
@@ -27,11 +26,27 @@ export function databaseObservation(state: DatabaseState = {}): DatabaseObservat
   };
 }
 
-export function databaseKind(kube: KubeApi, instances: Instances): ManagedKind<Database> {
-  return kindOnInstance<Database>(kinds.Database, kube, instances, (_, { engine }) => ({
+/** The labels of a database's size series: its name on the server and its instance. */
+function sizeLabels(mg: Database, instance: DatabaseInstance): Record<string, string> {
+  return {
+    database: serverName(mg),
+    instance: instance.metadata.name,
+    engine: instance.spec.forProvider.engine,
+    namespace: mg.metadata.namespace ?? '',
+  };
+}
+
+export function databaseKind(ctx: KindContext): ManagedKind<Database> {
+  return kindOnInstance<Database>(kinds.Database, ctx, (_, { engine, instance }) => ({
     async observe(mg, signal) {
       const o = await engine.observeDatabase(serverName(mg), mg.spec.forProvider, signal);
-      if (o.exists) mg.status = { ...mg.status, atProvider: databaseObservation(o.state) };
+      if (o.exists) {
+        const atProvider = databaseObservation(o.state);
+        mg.status = { ...mg.status, atProvider };
+        if (atProvider.sizeBytes !== undefined) {
+          ctx.metrics?.set('dbops_database_size_bytes', sizeLabels(mg, instance), atProvider.sizeBytes);
+        }
+      }
       return observed(mg, o);
     },
     async create(mg, signal) {
@@ -50,6 +65,7 @@ export function databaseKind(kube: KubeApi, instances: Instances): ManagedKind<D
         );
       }
       await engine.dropDatabase(serverName(mg), signal);
+      ctx.metrics?.forget('dbops_database_size_bytes', sizeLabels(mg, instance));
     },
   }));
 }

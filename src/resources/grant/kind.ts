@@ -9,8 +9,7 @@ import type { KubeApi } from '../../kube/api.ts';
 import { referenceNames, type Dependency } from '../../runtime/dependencies.ts';
 import type { ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import { kindOnInstance, observed } from '../instance/dependant.ts';
-import type { Instances } from '../instance/instances.ts';
+import { kindOnInstance, observed, type KindContext } from '../instance/dependant.ts';
 import { referenced, resolveGrantReferences } from './references.ts';
 
 /** What this grant applied last, as kept in its status. */
@@ -62,13 +61,13 @@ const granteeAndTarget: Dependency<DatabaseGrant>[] = [
   { type: kinds.Database, refersTo: (mg, t) => referenceNames(mg, mg.spec.forProvider.databaseRef, t) },
 ];
 
-export function databaseGrantKind(kube: KubeApi, instances: Instances): ManagedKind<DatabaseGrant> {
-  const kind = kindOnInstance<DatabaseGrant>(kinds.DatabaseGrant, kube, instances, async (mg, { engine }) =>
-    grantClient(engine, await granteeOf(kube, mg)),
+export function databaseGrantKind(ctx: KindContext): ManagedKind<DatabaseGrant> {
+  const kind = kindOnInstance<DatabaseGrant>(kinds.DatabaseGrant, ctx, async (mg, { engine }) =>
+    grantClient(engine, await granteeOf(ctx.kube, mg)),
   );
   return {
     ...kind,
-    resolveReferences: (mg) => resolveGrantReferences(kube, mg),
+    resolveReferences: (mg) => resolveGrantReferences(ctx.kube, mg),
     dependsOn: [...(kind.dependsOn ?? []), ...granteeAndTarget],
   };
 }

@@ -16,8 +16,18 @@ import {
   type NamespacedReference,
   type NamespacedSelector,
 } from '../../runtime/references.ts';
+import type { DbopsMetrics } from '../../metrics/dbops.ts';
+import { countedOperations } from '../metrics.ts';
 import { engineMismatch, type EngineSpecific } from './fit.ts';
 import { InstanceUnusableError, type Instances } from './instances.ts';
+
+/** What every kind's constructor is given. */
+export interface KindContext {
+  kube: KubeApi;
+  instances: Instances;
+  /** Where operations are counted; absent in tests that do not look. */
+  metrics?: DbopsMetrics;
+}
 
 /** A managed resource on a DatabaseInstance. */
 export interface Dependant extends ManagedResource {
@@ -97,14 +107,20 @@ export function observed(mg: ManagedResource, o: Observed<unknown>): ExternalObs
  */
 export function kindOnInstance<T extends Dependant>(
   type: ResourceType,
-  kube: KubeApi,
-  instances: Instances,
+  ctx: KindContext,
   client: ClientFactory<T>,
 ): ManagedKind<T> {
+  const counted: ClientFactory<T> = async (mg, on, signal) =>
+    countedOperations(
+      ctx.metrics,
+      type.kind,
+      on.instance.spec.forProvider.engine,
+      await client(mg, on, signal),
+    );
   return {
     type,
-    resolveReferences: (mg) => resolveInstanceRef(kube, mg),
+    resolveReferences: (mg) => resolveInstanceRef(ctx.kube, mg),
     dependsOn: [instanceDependency],
-    connector: onInstance(instances, client),
+    connector: onInstance(ctx.instances, counted),
   };
 }

@@ -2,13 +2,11 @@
 // DatabaseGrant.
 import type { DatabaseRole } from '../../apis/database-role.ts';
 import { kinds } from '../../apis/registry.ts';
-import type { KubeApi } from '../../kube/api.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import { kindOnInstance, observed, serverName } from '../instance/dependant.ts';
-import type { Instances } from '../instance/instances.ts';
+import { kindOnInstance, observed, serverName, type KindContext } from '../instance/dependant.ts';
 
-export function databaseRoleKind(kube: KubeApi, instances: Instances): ManagedKind<DatabaseRole> {
-  return kindOnInstance<DatabaseRole>(kinds.DatabaseRole, kube, instances, (_, { engine }) => ({
+export function databaseRoleKind(ctx: KindContext): ManagedKind<DatabaseRole> {
+  return kindOnInstance<DatabaseRole>(kinds.DatabaseRole, ctx, (_, { engine }) => ({
     async observe(mg, signal) {
       return observed(mg, await engine.observeRole(serverName(mg), mg.spec.forProvider, signal));
     },

@@ -12,8 +12,7 @@ import { formatTimestamp } from '../../runtime/annotations.ts';
 import { checkSecretOwnership } from '../../runtime/connection-secret.ts';
 import type { ConnectionDetails, ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import { kindOnInstance, observed, serverName } from '../instance/dependant.ts';
-import type { Instances } from '../instance/instances.ts';
+import { kindOnInstance, observed, serverName, type KindContext } from '../instance/dependant.ts';
 import { readSecret, requireKey } from '../instance/secrets.ts';
 import { serverPort } from '../instance/settings.ts';
 import { connectionSecretData } from './connection-details.ts';
@@ -126,8 +125,8 @@ function userClient(kube: KubeApi, engine: Engine, instance: DatabaseInstance): 
   };
 }
 
-export function databaseUserKind(kube: KubeApi, instances: Instances): ManagedKind<DatabaseUser> {
-  return kindOnInstance<DatabaseUser>(kinds.DatabaseUser, kube, instances, (_, { engine, instance }) =>
-    userClient(kube, engine, instance),
+export function databaseUserKind(ctx: KindContext): ManagedKind<DatabaseUser> {
+  return kindOnInstance<DatabaseUser>(kinds.DatabaseUser, ctx, (_, { engine, instance }) =>
+    userClient(ctx.kube, engine, instance),
   );
 }

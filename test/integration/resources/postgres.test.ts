@@ -44,6 +44,48 @@ async function databaseExists(name: string): Promise<boolean> {
   return rows.length === 1;
 }
 
+/** The dbops_* series the scenario so far must have produced, with the spec's labels. */
+async function expectMetrics(db: string): Promise<void> {
+  const one = async (metric: string, match: Record<string, string>) => {
+    // A histogram's _count sample belongs to the family without the suffix.
+    const family = metric.replace(/_seconds_count$/, '_seconds');
+    const samples = await p.samples(family);
+    const found = samples.filter(
+      (s) => s.name === metric && Object.entries(match).every(([k, v]) => s.labels[k] === v),
+    );
+    assert.ok(
+      found.length > 0,
+      `${metric} ${JSON.stringify(match)} among ${JSON.stringify(samples.slice(0, 8))}`,
+    );
+    return found[0]?.value ?? NaN;
+  };
+  const ns = p.namespace;
+  assert.equal(await one('dbops_instance_healthy', { instance: 'pg', engine: 'postgres', namespace: ns }), 1);
+  assert.ok(
+    (await one('dbops_connection_attempts_total', { instance: 'pg', status: 'success', namespace: ns })) >= 1,
+  );
+  assert.ok((await one('dbops_connection_latency_seconds_count', { instance: 'pg', namespace: ns })) >= 1);
+  const created = { operation: 'create', engine: 'postgres', status: 'success', namespace: ns };
+  for (const kind of ['database', 'user', 'role', 'grant']) {
+    assert.ok((await one(`dbops_${kind}_operations_total`, created)) >= 1, kind);
+  }
+  assert.ok((await one('dbops_database_size_bytes', { database: db, instance: 'pg', namespace: ns })) > 0);
+  await eventually('info and count series from the caches', async () => {
+    const info = await one('dbops_database_info', {
+      database: 'shop',
+      db_name: db,
+      instance_ref: 'pg',
+      phase: 'Ready',
+    });
+    const count = await one('dbops_resource_count', {
+      resource_type: 'Database',
+      phase: 'Ready',
+      namespace: ns,
+    });
+    return info === 1 && count >= 1 ? true : undefined;
+  });
+}
+
 describe('SQL kinds on PostgreSQL', () => {
   it('reports the instance Ready with the server version', async () => {
     const mg = await p.ready('DatabaseInstance', 'pg');
@@ -106,6 +148,7 @@ describe('SQL kinds on PostgreSQL', () => {
       },
     });
     const grant = await p.ready('DatabaseGrant', 'app-reads');
+    await expectMetrics(db);
     assert.equal((grant.spec.forProvider as { user?: string }).user, user, 'userRef resolved into user');
 
     const secret = await p.secretData('app-conn');

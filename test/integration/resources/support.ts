@@ -11,6 +11,7 @@ import { startSqlProvider } from '../../harness/sql-provider.ts';
 import { useTestEnvironment, type TestEnvironment } from '../../harness/environment.ts';
 import type { DatabaseLogin } from '../../harness/postgres.ts';
 import { eventually } from '../../harness/wait.ts';
+import { parseExposition, type Sample } from '../metrics/exposition.ts';
 
 export type Kind = 'DatabaseInstance' | 'Database' | 'DatabaseUser' | 'DatabaseRole' | 'DatabaseGrant';
 
@@ -45,6 +46,8 @@ export interface Provider {
   /** An admin Secret and a DatabaseInstance (TLS off: the harness servers have none) for `login`. */
   instance(name: string, engine: 'postgres' | 'mariadb', login: DatabaseLogin): Promise<void>;
   warnings(name: string): Promise<string[]>;
+  /** The samples of one metric family the provider exposes now. */
+  samples(metric: string): Promise<Sample[]>;
   stop(): Promise<void>;
 }
 
@@ -57,7 +60,7 @@ export async function startProvider(purpose: string, pollMs = 1500): Promise<Pro
   const namespace = `res-${purpose}-${String(process.pid)}-${String(++counter)}`;
   await kube.create(namespaceType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   // SQL creates are synchronous; the 30 s default grace period would only slow the deletions tests make.
-  const stopProvider = startSqlProvider(kube, { pollMs, namespace, creationGracePeriodMs: 500 });
+  const sql = startSqlProvider(kube, { pollMs, namespace, creationGracePeriodMs: 500 });
 
   const type = (kind: Kind): ResourceType => kinds[kind];
   const get = (kind: Kind, name: string) =>
@@ -143,8 +146,11 @@ export async function startProvider(purpose: string, pollMs = 1500): Promise<Pro
       });
       return items.filter((e) => e.type === 'Warning').map((e) => e.message ?? '');
     },
+    async samples(metric) {
+      return parseExposition(await sql.registry.metrics()).get(metric)?.samples ?? [];
+    },
     async stop() {
-      await stopProvider();
+      await sql.stop();
       kube.close();
     },
   };
