@@ -4,6 +4,7 @@ import { kinds } from '../../../src/apis/registry.ts';
 import type { KubeObject, ResourceType } from '../../../src/kube/api.ts';
 import { createKubeApi, type KubeClient } from '../../../src/kube/client.ts';
 import { namespaceType, secretType, secretValue, type Secret } from '../../../src/kube/core.ts';
+import type { MetricsRegistry } from '../../../src/metrics/registry.ts';
 import { eventResource } from '../../../src/runtime/events.ts';
 import type { ManagedResource } from '../../../src/runtime/managed.ts';
 import { installCrds } from '../../harness/crds.ts';
@@ -46,6 +47,8 @@ export interface Provider {
   /** An admin Secret and a DatabaseInstance (TLS off: the harness servers have none) for `login`. */
   instance(name: string, engine: 'postgres' | 'mariadb', login: DatabaseLogin): Promise<void>;
   warnings(name: string): Promise<string[]>;
+  /** The provider's metrics registry. */
+  registry: MetricsRegistry;
   /** The samples of one metric family the provider exposes now. */
   samples(metric: string): Promise<Sample[]>;
   stop(): Promise<void>;
@@ -146,6 +149,7 @@ export async function startProvider(purpose: string, pollMs = 1500): Promise<Pro
       });
       return items.filter((e) => e.type === 'Warning').map((e) => e.message ?? '');
     },
+    registry: sql.registry,
     async samples(metric) {
       return parseExposition(await sql.registry.metrics()).get(metric)?.samples ?? [];
     },
