@@ -4,6 +4,7 @@
 // health series to 0 and fire DatabaseInstanceUnhealthy in Prometheus's own rule evaluation (a copy of the
 // shipped rules with a 2 s `for`). Backup, schedule and restore panels join when those kinds exist.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -11,6 +12,7 @@ import { startMetricsServer, type RunningServer } from '../../../src/metrics/ser
 import { freePort } from '../../harness/ports.ts';
 import { startPostgres, type PostgresServer } from '../../harness/postgres.ts';
 import { startPrometheus, type PrometheusServer } from '../../harness/prometheus.ts';
+import { requireTool } from '../../harness/tools.ts';
 import { eventually } from '../../harness/wait.ts';
 import { startProvider, type Provider } from '../resources/support.ts';
 
@@ -171,6 +173,20 @@ describe('metrics in a real Prometheus', () => {
       if (result.length === 0) empty.push(`${where}: ${expr}`);
     }
     assert.deepEqual(empty, [], 'panels without data');
+
+    // promtool's lint of the live exposition: the only finding allowed is the one the spec's contract
+    // imposes (dbops_resource_count is a gauge whose name ends in _count).
+    const checked = spawnSync(requireTool('promtool', 'prometheus'), ['check', 'metrics'], {
+      input: await p.registry.metrics(),
+      encoding: 'utf8',
+    });
+    const findings = `${checked.stdout}${checked.stderr}`
+      .trim()
+      .split('\n')
+      .filter((line) => line !== '');
+    assert.deepEqual(findings, [
+      'dbops_resource_count non-histogram and non-summary metrics should not have "_count" suffix',
+    ]);
   });
 
   it('a stopped server drops the health series to 0 and fires DatabaseInstanceUnhealthy', async () => {
