@@ -2,7 +2,11 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benchmarks: Record<string, string> = { runtime: './runtime.ts', sql: './sql.ts' };
+const benchmarks: Record<string, string> = {
+  runtime: './runtime.ts',
+  sql: './sql.ts',
+  scrape: './scrape.ts',
+};
 
 const [name, ...args] = process.argv.slice(2);
 const selected = name === undefined ? Object.keys(benchmarks) : [name];
