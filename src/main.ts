@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   });
   const stateMetrics = startStateMetrics(
     metrics.dbops,
-    () => runtime.cachedManagedObjects().map(({ type, objects }) => ({ kind: type.kind, objects })),
+    () => runtime.cachedManagedObjects(),
     config.pollStateMetricIntervalMs,
   );
   runtime.start();

@@ -193,11 +193,14 @@ export function recordCachedState(
 /** Rebuilds the cached-state series every `intervalMs` (and once now); returns the function that stops it. */
 export function startStateMetrics(
   metrics: DbopsMetrics,
-  cached: () => readonly { kind: string; objects: readonly ManagedResource[] }[],
+  cached: () => readonly { type: { kind: string }; objects: readonly ManagedResource[] }[],
   intervalMs: number,
 ): () => void {
   const record = () => {
-    recordCachedState(metrics, cached());
+    recordCachedState(
+      metrics,
+      cached().map(({ type, objects }) => ({ kind: type.kind, objects })),
+    );
   };
   record();
   const timer = setInterval(record, intervalMs);

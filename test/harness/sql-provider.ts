@@ -51,11 +51,7 @@ export function startSqlProvider(kube: KubeApi, options: SqlProviderOptions): Sq
       ? {}
       : { creationGracePeriodMs: options.creationGracePeriodMs }),
   });
-  const stopStateMetrics = startStateMetrics(
-    metrics.dbops,
-    () => runtime.cachedManagedObjects().map(({ type, objects }) => ({ kind: type.kind, objects })),
-    500,
-  );
+  const stopStateMetrics = startStateMetrics(metrics.dbops, () => runtime.cachedManagedObjects(), 500);
   runtime.start();
   return {
     registry: metrics.registry,
