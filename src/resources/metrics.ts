@@ -50,7 +50,6 @@ export function countedOperations<T extends ManagedResource>(
     };
   return {
     ...client,
-    observe: (mg, signal) => client.observe(mg, signal),
     create: timed('create', (mg: T, signal: AbortSignal) => client.create(mg, signal)),
     update: timed('update', (mg: T, signal: AbortSignal) => client.update(mg, signal)),
     delete: timed('delete', (mg: T, signal: AbortSignal) => client.delete(mg, signal)),
