@@ -63,7 +63,23 @@ build_kube_command() {
   mv "$out.tmp" "$out"
 }
 
+# Crossplane's CLI: `crank render` is the real client of the composition function, `crank xpkg build` the
+# package builder.
+build_crank() {
+  local out="$bin/crank-$CRANK_VERSION"
+  [ -x "$out" ] && return 0
+  echo "building crank $CRANK_VERSION (once; cached in $bin)" >&2
+  local src="$cache/src/crank-$CRANK_VERSION"
+  rm -rf "$src" && mkdir -p "$src" && cd "$src"
+  # The proxy refuses the cmd/crank path as a module of its own, so build it as a package of a scratch module.
+  printf 'module local/crankbuild\n\ngo 1.26\n' > go.mod
+  go get "github.com/crossplane/crossplane/v2@v$CRANK_VERSION" >/dev/null
+  go build -trimpath -ldflags "-s -w" -o "$out.tmp" github.com/crossplane/crossplane/v2/cmd/crank
+  mv "$out.tmp" "$out"
+}
+
 build_etcd
+build_crank
 build_kube_command kube-apiserver
 build_kube_command kube-controller-manager
 echo "$bin"
