@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
-/** Which bare packages each folder owns; every other folder may not import them. */
+/** Which bare packages each folder (or folders) owns; every other folder may not import them. */
 const packageHomes = {
   '@kubernetes/client-node': 'src/kube',
   pg: 'src/engines/postgres',
@@ -14,27 +14,68 @@ const packageHomes = {
   protobufjs: 'src/function',
   'prom-client': 'src/metrics',
   pino: 'src/log',
+  // The tracing SDK lives in src/tracing alone; code that makes spans sees the API only.
+  '@opentelemetry/api': ['src/tracing', 'src/runtime', 'src/engines'],
+  '@opentelemetry/sdk-trace-node': 'src/tracing',
+  '@opentelemetry/sdk-trace-base': 'src/tracing',
+  '@opentelemetry/exporter-trace-otlp-http': 'src/tracing',
+  '@opentelemetry/resources': 'src/tracing',
+  '@opentelemetry/semantic-conventions': 'src/tracing',
 };
 
 /** Folders each folder must not import (relative imports), following DESIGN §9's downward-only rule. */
 const forbiddenFolders = {
-  'src/apis': ['runtime', 'kube', 'engines', 'resources', 'backup', 'storage', 'function', 'metrics'],
-  'src/kube': ['runtime', 'engines', 'resources', 'backup', 'storage', 'function'],
+  'src/apis': [
+    'runtime',
+    'kube',
+    'engines',
+    'resources',
+    'backup',
+    'storage',
+    'function',
+    'metrics',
+    'tracing',
+  ],
+  'src/kube': ['runtime', 'engines', 'resources', 'backup', 'storage', 'function', 'tracing'],
   'src/runtime': ['engines', 'resources', 'backup', 'storage', 'function'],
   'src/engines': ['runtime', 'kube', 'resources', 'backup', 'storage', 'function'],
   'src/storage': ['runtime', 'kube', 'engines', 'resources', 'backup', 'function'],
   'src/backup': ['runtime', 'resources', 'function'],
   'src/resources': ['function'],
   'src/function': ['runtime', 'kube', 'engines', 'resources', 'backup', 'storage'],
-  'src/metrics': ['runtime', 'kube', 'engines', 'resources', 'backup', 'storage', 'function'],
-  'src/config': ['kube', 'engines', 'resources', 'backup', 'storage', 'function', 'metrics'],
-  'src/log': ['runtime', 'kube', 'engines', 'resources', 'backup', 'storage', 'function', 'metrics'],
+  'src/metrics': ['runtime', 'kube', 'engines', 'resources', 'backup', 'storage', 'function', 'tracing'],
+  'src/config': ['kube', 'engines', 'resources', 'backup', 'storage', 'function', 'metrics', 'tracing'],
+  'src/log': [
+    'runtime',
+    'kube',
+    'engines',
+    'resources',
+    'backup',
+    'storage',
+    'function',
+    'metrics',
+    'tracing',
+  ],
+  // Tracing sits beside logging at the bottom: it may use the logger and nothing else of ours.
+  'src/tracing': [
+    'apis',
+    'config',
+    'runtime',
+    'kube',
+    'engines',
+    'resources',
+    'backup',
+    'storage',
+    'function',
+    'metrics',
+  ],
 };
 
 function boundaryRules(folder) {
   const paths = Object.entries(packageHomes)
-    .filter(([, home]) => !folder.startsWith(home))
-    .map(([name, home]) => ({ name, message: `only ${home} may import ${name} (DESIGN §9)` }));
+    .map(([name, home]) => [name, [home].flat()])
+    .filter(([, homes]) => !homes.some((home) => folder.startsWith(home)))
+    .map(([name, homes]) => ({ name, message: `only ${homes.join(', ')} may import ${name} (DESIGN §9)` }));
   const patterns = (forbiddenFolders[folder.split('/').slice(0, 2).join('/')] ?? []).map((f) => ({
     group: [`**/${f}/*`, `../${f}`, `../../${f}`],
     message: `${folder} may not import src/${f} (DESIGN §9: imports go downward only)`,
@@ -56,6 +97,7 @@ const srcFolders = [
   'src/metrics',
   'src/log',
   'src/config',
+  'src/tracing',
 ];
 
 export default tseslint.config(

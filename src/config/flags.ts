@@ -35,6 +35,10 @@ export interface ProviderConfig {
   kubeconfig: string | undefined;
   /** --poll-state-metric: how often the crossplane_managed_resource_{exists,ready,synced} gauges are refreshed. */
   pollStateMetricIntervalMs: number;
+  /** --tracing-endpoint as a full OTLP/HTTP traces URL; undefined means tracing is off. */
+  tracingEndpoint: string | undefined;
+  /** --tracing-sample-rate: the fraction of reconciles (new traces) recorded, 0 to 1. */
+  tracingSampleRate: number;
 }
 
 export type FlagParseResult = { kind: 'help'; usage: string } | { kind: 'config'; config: ProviderConfig };
@@ -49,6 +53,9 @@ export class FlagError extends Error {
     this.name = 'FlagError';
   }
 }
+
+/** The OpenTelemetry SDKs' base endpoint variable: its path is a prefix, to which v1/traces is appended. */
+const genericOtlpEnv = 'OTEL_EXPORTER_OTLP_ENDPOINT';
 
 interface FlagSpec {
   name: string;
@@ -161,6 +168,18 @@ const specs: readonly FlagSpec[] = [
     help: 'How often the managed-resource state gauges are refreshed.',
   },
   {
+    name: 'tracing-endpoint',
+    env: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    type: 'string',
+    help: `OpenTelemetry collector's OTLP/HTTP URL for traces (/v1/traces is added to a URL without a path); empty disables tracing. Falls back to $${genericOtlpEnv}.`,
+  },
+  {
+    name: 'tracing-sample-rate',
+    type: 'string',
+    default: '1',
+    help: 'Fraction of reconciles traced, from 0 to 1.',
+  },
+  {
     name: 'kubeconfig',
     env: 'KUBECONFIG',
     type: 'string',
@@ -191,6 +210,8 @@ export function parseProviderFlags(argv: readonly string[], env: NodeJS.ProcessE
       logFormat: oneOf('log-format', raw('log-format'), logFormats),
       kubeconfig: raw('kubeconfig') === '' ? undefined : raw('kubeconfig'),
       pollStateMetricIntervalMs: positiveDuration('poll-state-metric', raw('poll-state-metric')),
+      tracingEndpoint: tracingEndpoint(raw('tracing-endpoint'), env[genericOtlpEnv]),
+      tracingSampleRate: fraction('tracing-sample-rate', raw('tracing-sample-rate')),
     },
   };
 }
@@ -348,4 +369,37 @@ function bindAddress(flag: string, value: string | undefined): BindAddress | nul
   }
   const host = match[1] ?? match[2];
   return host === undefined || host === '' ? { port } : { host, port };
+}
+
+/**
+ * The traces URL from --tracing-endpoint (or its variable), else from the generic OTLP base endpoint. As in the
+ * OpenTelemetry SDKs, the traces endpoint is used as given, except that a bare host gets /v1/traces, while the
+ * base endpoint's path always gets v1/traces appended. An empty value disables tracing.
+ */
+function tracingEndpoint(explicit: string | undefined, base: string | undefined): string | undefined {
+  if (explicit !== undefined)
+    return explicit === '' ? undefined : otlpUrl(explicit, describe('tracing-endpoint'));
+  if (base === undefined || base === '') return undefined;
+  return otlpUrl(base, `$${genericOtlpEnv}`, true);
+}
+
+function otlpUrl(value: string, source: string, isBase = false): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new FlagError(
+      'tracing-endpoint',
+      `${source}: want an http(s) URL such as http://otel-collector:4318, got "${value}"`,
+    );
+  }
+  if (isBase) url.pathname = `${url.pathname.replace(/\/$/, '')}/v1/traces`;
+  else if (url.pathname === '/') url.pathname = '/v1/traces';
+  return url.toString();
+}
+
+function fraction(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (value === undefined || !/^\d*\.?\d+$/.test(value) || !(n >= 0 && n <= 1)) {
+    throw new FlagError(flag, `${describe(flag)}: want a number from 0 to 1, got "${value}"`);
+  }
+  return n;
 }

@@ -28,6 +28,8 @@ const defaults: ProviderConfig = {
   logFormat: 'json',
   kubeconfig: undefined,
   pollStateMetricIntervalMs: 5_000,
+  tracingEndpoint: undefined,
+  tracingSampleRate: 1,
 };
 
 describe('parseProviderFlags', () => {
@@ -160,6 +162,56 @@ describe('parseProviderFlags', () => {
         want: { pollStateMetricIntervalMs: 30_000 },
       },
       {
+        reason: '--tracing-endpoint without a path gets /v1/traces',
+        argv: ['--tracing-endpoint', 'http://otel-collector:4318'],
+        want: { tracingEndpoint: 'http://otel-collector:4318/v1/traces' },
+      },
+      {
+        reason: '--tracing-endpoint with a path is used as given',
+        argv: ['--tracing-endpoint=https://traces.example.com/otlp/v1/traces'],
+        want: { tracingEndpoint: 'https://traces.example.com/otlp/v1/traces' },
+      },
+      {
+        reason: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT sets the endpoint',
+        argv: [],
+        env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://127.0.0.1:4318/' },
+        want: { tracingEndpoint: 'http://127.0.0.1:4318/v1/traces' },
+      },
+      {
+        reason: 'OTEL_EXPORTER_OTLP_ENDPOINT is a base: v1/traces is appended to its path',
+        argv: [],
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/otel/' },
+        want: { tracingEndpoint: 'http://collector:4318/otel/v1/traces' },
+      },
+      {
+        reason: 'the traces variable wins over the base variable',
+        argv: [],
+        env: {
+          OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:4318/custom',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://base:4318',
+        },
+        want: { tracingEndpoint: 'http://traces:4318/custom' },
+      },
+      {
+        reason: 'an empty --tracing-endpoint turns tracing off whatever the environment says',
+        argv: ['--tracing-endpoint='],
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://base:4318' },
+        want: { tracingEndpoint: undefined },
+      },
+      {
+        reason: 'an empty traces variable falls back to the base variable',
+        argv: [],
+        env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://base:4318' },
+        want: { tracingEndpoint: 'http://base:4318/v1/traces' },
+      },
+      {
+        reason: '--tracing-sample-rate',
+        argv: ['--tracing-sample-rate', '0.25'],
+        want: { tracingSampleRate: 0.25 },
+      },
+      { reason: 'a sample rate of 0', argv: ['--tracing-sample-rate=0'], want: { tracingSampleRate: 0 } },
+      { reason: 'a sample rate of .5', argv: ['--tracing-sample-rate=.5'], want: { tracingSampleRate: 0.5 } },
+      {
         reason: 'the last of a repeated flag wins',
         argv: ['--poll=1m', '--poll=2m'],
         want: { pollIntervalMs: 120_000, pollJitterMs: 12_000 },
@@ -257,6 +309,44 @@ describe('parseProviderFlags', () => {
       message: /renew deadline/,
     },
     {
+      reason: 'a tracing endpoint that is not a URL',
+      argv: ['--tracing-endpoint', 'otel-collector:4318'],
+      flag: 'tracing-endpoint',
+      message:
+        /--tracing-endpoint \(\$OTEL_EXPORTER_OTLP_TRACES_ENDPOINT\): want an http\(s\) URL.*"otel-collector:4318"/,
+    },
+    {
+      reason: 'a gRPC-style tracing endpoint',
+      argv: ['--tracing-endpoint', 'grpc://collector:4317'],
+      flag: 'tracing-endpoint',
+      message: /want an http\(s\) URL/,
+    },
+    {
+      reason: 'a bad base endpoint names its variable',
+      argv: [],
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' },
+      flag: 'tracing-endpoint',
+      message: /\$OTEL_EXPORTER_OTLP_ENDPOINT: want an http\(s\) URL.*"not a url"/,
+    },
+    {
+      reason: 'a sample rate above 1',
+      argv: ['--tracing-sample-rate', '1.5'],
+      flag: 'tracing-sample-rate',
+      message: /--tracing-sample-rate: want a number from 0 to 1, got "1.5"/,
+    },
+    {
+      reason: 'a negative sample rate',
+      argv: ['--tracing-sample-rate=-0.1'],
+      flag: 'tracing-sample-rate',
+      message: /"-0.1"/,
+    },
+    {
+      reason: 'a sample rate that is not a number',
+      argv: ['--tracing-sample-rate', '10%'],
+      flag: 'tracing-sample-rate',
+      message: /"10%"/,
+    },
+    {
       reason: 'an unknown flag',
       argv: ['--pol', '1m'],
       flag: 'pol',
@@ -307,6 +397,10 @@ describe('providerUsage', () => {
       '--health-probe-bind-address',
       '--poll-state-metric',
       '--log-format',
+      '--tracing-endpoint',
+      '[$OTEL_EXPORTER_OTLP_TRACES_ENDPOINT]',
+      '--tracing-sample-rate',
+      '(default 1)',
     ]) {
       assert.ok(usage.includes(fragment), `usage lacks ${fragment}:\n${usage}`);
     }
