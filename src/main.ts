@@ -12,6 +12,7 @@ import { startStateMetrics } from './resources/metrics.ts';
 import { CachedKube } from './runtime/cached-kube.ts';
 import { KubeEventRecorder } from './runtime/events.ts';
 import { ProviderRuntime } from './runtime/provider.ts';
+import { startTracing } from './tracing/start.ts';
 
 const leaseName = 'crossplane-leader-election-provider-dbops';
 
@@ -33,6 +34,11 @@ function readConfig(): ProviderConfig {
 async function main(): Promise<void> {
   const config = readConfig();
   const log: Logger = createLogger({ level: config.logLevel, format: config.logFormat });
+  // Before anything that makes spans; a no-op (nothing loaded) when no endpoint is configured.
+  const tracing = await startTracing(
+    { endpoint: config.tracingEndpoint, sampleRate: config.tracingSampleRate },
+    log.child({ logger: 'tracing' }),
+  );
   const kube = await createKubeApi(config.kubeconfig === undefined ? {} : { fromFile: config.kubeconfig });
   const metrics = createProviderMetrics();
   const cache = new CachedKube(kube);
@@ -103,7 +109,8 @@ async function main(): Promise<void> {
     stateMetrics();
     void runtime
       .stop()
-      .then(() => Promise.all([managed.close(), ...servers.map((s) => s.close())]))
+      // Tracing stops after the runtime, so the last reconciles' spans are flushed (bounded by its timeout).
+      .then(() => Promise.all([managed.close(), ...servers.map((s) => s.close()), tracing.shutdown()]))
       .then(() => {
         kube.close();
         log.info({}, 'Stopped');

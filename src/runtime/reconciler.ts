@@ -17,6 +17,7 @@ import {
   setExternalName,
 } from './annotations.ts';
 import {
+  ConditionReason,
   creating,
   deleting,
   getCondition,
@@ -40,6 +41,7 @@ import type { Logger } from '../log/logger.ts';
 import type { ManagedResource, ObjectKey } from './managed.ts';
 import { ManagementPolicyResolver } from './management-policies.ts';
 import { managedPhase } from './phase.ts';
+import { failActiveSpan, inSpan } from '../tracing/spans.ts';
 
 export const managedFinalizer = 'finalizer.managedresource.crossplane.io';
 
@@ -146,6 +148,28 @@ export class ManagedReconciler<T extends ManagedResource> {
   async reconcile(key: ObjectKey): Promise<ReconcileResult> {
     const mg = this.deps.get(key);
     if (mg === undefined) return done;
+    const kind = this.deps.type.kind;
+    // Each reconcile is a trace of its own; the external calls and their SQL are its children.
+    return inSpan(
+      `reconcile ${kind}`,
+      {
+        root: true,
+        attributes: { kind, namespace: key.namespace, name: key.name },
+        describeError: (err) => this.describe('reconcile failed', err),
+      },
+      async (span) => {
+        let result: ReconcileResult | undefined;
+        try {
+          result = await this.reconcileObject(mg);
+          return result;
+        } finally {
+          span.setAttribute('result', result?.action ?? 'error');
+        }
+      },
+    );
+  }
+
+  private async reconcileObject(mg: T): Promise<ReconcileResult> {
     this.statusAsRead.set(mg, canonicalJson(mg.status ?? {}));
     if (getCondition(mg.status?.conditions, 'Synced').status === 'Unknown')
       this.deps.metrics?.recordFirstTimeReconciled(mg);
@@ -251,7 +275,9 @@ export class ManagedReconciler<T extends ManagedResource> {
     }
     let client: ExternalClient<T>;
     try {
-      client = await this.deps.connector.connect(mg, signal);
+      client = await this.external('connect', 'connect failed', () =>
+        this.deps.connector.connect(mg, signal),
+      );
     } catch (err) {
       if (isConflict(err)) throw err;
       return this.fail(mg, Reason.CannotConnectToProvider, this.describe('connect failed', err));
@@ -270,7 +296,7 @@ export class ManagedReconciler<T extends ManagedResource> {
     const { mg, client, policy, signal } = attempt;
     let observation: ExternalObservation;
     try {
-      observation = await client.observe(mg, signal);
+      observation = await this.external('observe', 'observe failed', () => client.observe(mg, signal));
     } catch (err) {
       return this.fail(mg, Reason.CannotObserveExternalResource, this.describe('observe failed', err));
     }
@@ -333,7 +359,7 @@ export class ManagedReconciler<T extends ManagedResource> {
       this.deps.log.debug({ diff: observation.diff }, 'external resource differs from desired state');
     let update: ExternalUpdate;
     try {
-      update = await client.update(mg, signal);
+      update = await this.external('update', 'update failed', () => client.update(mg, signal));
     } catch (err) {
       return this.fail(mg, Reason.CannotUpdateExternalResource, this.describe('update failed', err));
     }
@@ -362,7 +388,7 @@ export class ManagedReconciler<T extends ManagedResource> {
     }
     let creation: ExternalCreation;
     try {
-      creation = await client.create(mg, signal);
+      creation = await this.external('create', 'create failed', () => client.create(mg, signal));
     } catch (err) {
       setExternalCreateFailed(mg, this.clock());
       await this.saveCriticalAnnotations(mg);
@@ -390,7 +416,7 @@ export class ManagedReconciler<T extends ManagedResource> {
       return done;
     }
     try {
-      await client.delete(mg, signal);
+      await this.external('delete', 'delete failed', () => client.delete(mg, signal));
     } catch (err) {
       return this.fail(mg, Reason.CannotDeleteExternalResource, this.describe('delete failed', err), [
         deleting(),
@@ -400,6 +426,11 @@ export class ManagedReconciler<T extends ManagedResource> {
     this.normal(mg, Reason.DeletedExternalResource, 'Successfully requested deletion of external resource');
     await this.writeStatus(mg, [deleting(), reconcileSuccess()]);
     return requeue;
+  }
+
+  /** Runs one call of the external client in a child span; a failure's span message is the redacted error. */
+  private external<R>(step: string, context: string, call: () => Promise<R>): Promise<R> {
+    return inSpan(step, { describeError: (err) => this.describe(context, err) }, call);
   }
 
   /** Runs a write to the managed resource or its secret; a failure becomes the standard warning + condition. */
@@ -478,6 +509,9 @@ export class ManagedReconciler<T extends ManagedResource> {
     });
     mg.status = { ...mg.status, conditions: merged };
     mg.status.phase = managedPhase(mg);
+    // Every failure the reconcile reports ends here as a ReconcileError condition, already redacted.
+    const failure = conditions.find((c) => c.reason === ConditionReason.ReconcileError);
+    if (failure !== undefined) failActiveSpan(failure.message ?? 'reconcile error');
     // An unchanged status is not sent: an idle poll then costs no write request at all (the API server would
     // treat the PUT as a no-op anyway, but it still has to receive, decode and compare it).
     const serialised = canonicalJson(mg.status);

@@ -62,7 +62,7 @@ async function dropDatabase(run: Runner, name: string, signal?: AbortSignal): Pr
 /** Creates the engine for a mysql or mariadb instance; nothing connects until the first call. */
 export function createMysqlEngine(settings: ConnectionSettings, hooks: EngineHooks = {}): Engine {
   const flavor = flavorOf(settings.engine);
-  const run = new Runner(flavor, openPool(settings), [settings.password], hooks);
+  const run = new Runner(flavor, openPool(settings), settings, hooks);
   const users = new UserOperations(run);
   const grants = new GrantOperations(run);
   return {

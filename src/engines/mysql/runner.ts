@@ -1,9 +1,11 @@
 // Runs statements through the pool with the engine's error handling: the abort signal is honoured between
-// statements (mysql2 cannot cancel one in flight) and every driver error is redacted before it leaves.
-import type { Pool } from 'mysql2/promise';
+// statements (mysql2 cannot cancel one in flight), every driver error is redacted before it leaves, and each
+// statement, write or catalog read, gets its own SQL span.
+import type { Pool, QueryValues } from 'mysql2/promise';
 import type { Reader } from './catalog.ts';
 import { redact, toEngineError } from './errors.ts';
 import type { Flavor } from './flavor.ts';
+import { inSqlSpan, type SqlTarget } from '../../tracing/sql.ts';
 
 /** Optional observers of what the engine does. */
 export interface EngineHooks {
@@ -11,14 +13,33 @@ export interface EngineHooks {
   onWrite?: (statement: string) => void;
 }
 
+/** The server a Runner speaks to, and the admin password, which is redacted from every error. */
+export interface RunnerServer {
+  host: string;
+  port: number;
+  password: string;
+}
+
 export class Runner {
+  /** Always redacted: the admin password. */
+  private readonly secrets: readonly string[];
+  private readonly target: SqlTarget;
+  /** The pool as catalog readers see it: every query in a span. */
+  private readonly tracedReader: Reader;
+
   constructor(
     readonly flavor: Flavor,
     private readonly pool: Pool,
-    /** Always redacted: the admin password. */
-    private readonly secrets: readonly string[],
+    server: RunnerServer,
     private readonly hooks: EngineHooks = {},
-  ) {}
+  ) {
+    this.secrets = [server.password];
+    this.target = { system: flavor, host: server.host, port: server.port };
+    // The catalog readers pass statement text and values only; the cast restores mysql2's generic overloads.
+    const query = (sql: string, values?: QueryValues) =>
+      inSqlSpan(this.target, sql, () => this.pool.query(sql, values));
+    this.tracedReader = { query: query as Reader['query'] };
+  }
 
   /** Runs one write statement. `passwords` are redacted from any error besides the admin's. */
   async exec(
@@ -30,7 +51,7 @@ export class Runner {
     signal?.throwIfAborted();
     this.hooks.onWrite?.(redact(sql, [...this.secrets, ...passwords]));
     try {
-      await this.pool.query(sql);
+      await inSqlSpan(this.target, sql, () => this.pool.query(sql));
     } catch (err) {
       throw toEngineError(err, doing, [...this.secrets, ...passwords]);
     }
@@ -40,7 +61,7 @@ export class Runner {
   async read<T>(doing: string, signal: AbortSignal | undefined, fn: (db: Reader) => Promise<T>): Promise<T> {
     signal?.throwIfAborted();
     try {
-      return await fn(this.pool);
+      return await fn(this.tracedReader);
     } catch (err) {
       throw toEngineError(err, doing, this.secrets);
     }

@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { InvalidNameError, UnsupportedError, type ConnectionSettings } from '../engine.ts';
 import { tlsOptions } from './tls.ts';
+import { traceQueries } from './traced-query.ts';
 
 /** Idle connections to the admin database are kept between reconciles; others close soon after use. */
 const adminIdleMs = 30_000;
@@ -52,7 +53,7 @@ export class ConnectionBudget {
  * queue for a few connections, and that wait is not a failure of the server.
  */
 function budgetedClient(budget: ConnectionBudget, connectTimeoutMs: number): typeof pg.Client {
-  return class BudgetedClient extends pg.Client {
+  class BudgetedClient extends pg.Client {
     constructor(config?: string | pg.ClientConfig) {
       // pg-pool hides the password as a non-enumerable property, so the options are extended, not copied.
       const own = typeof config === 'object' ? (Object.create(config) as pg.ClientConfig) : undefined;
@@ -92,7 +93,9 @@ function budgetedClient(budget: ConnectionBudget, connectTimeoutMs: number): typ
       );
       return undefined;
     }
-  };
+  }
+  traceQueries(BudgetedClient);
+  return BudgetedClient;
 }
 
 export class Connections {
