@@ -98,3 +98,15 @@ export const instanceReferenceRules: CelRule[] = [
     message: 'instanceRef cannot be removed once set',
   },
 ];
+
+/**
+ * Whether a resource in `fromNamespace` may use an object (a DatabaseInstance) in `ownNamespace` whose
+ * allow-list is `allowed`: its own namespace always may; others only when listed, or when "*" is listed.
+ */
+export function namespaceAllowed(
+  allowed: readonly string[] | undefined,
+  ownNamespace: string,
+  fromNamespace: string,
+): boolean {
+  return fromNamespace === ownNamespace || (allowed ?? []).some((ns) => ns === '*' || ns === fromNamespace);
+}

@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { customResourceDefinition, renderAllCrds } from '../../../src/apis/crd.ts';
+import { crdFileName, customResourceDefinition, renderAllCrds, renderCrd } from '../../../src/apis/crd.ts';
+import { functionInputDefinition } from '../../../src/apis/function-input.ts';
 import { allKinds, kinds, managedKinds } from '../../../src/apis/registry.ts';
 import type { ManagedResource } from '../../../src/runtime/managed.ts';
 import { validObjects } from './fixtures.ts';
@@ -30,8 +31,17 @@ describe('crds/', () => {
   });
 });
 
+describe('package/function/input/', () => {
+  it('holds the function Input CRD scripts/gen-crds.ts generates', () => {
+    const dir = join(import.meta.dirname, '..', '..', '..', 'package', 'function', 'input');
+    const file = crdFileName(functionInputDefinition);
+    assert.deepEqual(readdirSync(dir), [file]);
+    assert.equal(readFileSync(join(dir, file), 'utf8'), renderCrd(functionInputDefinition));
+  });
+});
+
 describe('CRD schemas', () => {
-  for (const def of allKinds) {
+  for (const def of [...allKinds, functionInputDefinition]) {
     it(`${def.kind} is structural, fully described, with optional defaulted fields`, () => {
       const schema = customResourceDefinition(def).spec.versions[0]?.schema.openAPIV3Schema;
       assert.deepEqual(structuralProblems(schema), []);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ManagedResource } from '../../../src/runtime/managed.ts';
-import { labelSelector, namespaceAllowed, pickSelected } from '../../../src/runtime/references.ts';
+import { namespaceAllowed } from '../../../src/apis/references.ts';
+import { labelSelector, pickSelected } from '../../../src/runtime/references.ts';
 
 const owned = (name: string, controllerUid?: string) => ({
   metadata: {

@@ -1,0 +1,86 @@
+// The composition function's Input: the `input` block of a Composition pipeline step that calls
+// function-dbops. Its CRD only documents the shape (Crossplane does not install it); the function reads the
+// same fields in src/function/app-database/spec.ts.
+import { Type } from 'typebox';
+import { engines } from './database-instance.ts';
+import { namespaceName, objectName } from './names.ts';
+import type { KindDefinition } from './registry.ts';
+import { bool, enumOf, int, obj, opt, str } from './schema.ts';
+import { envelope } from './common.ts';
+
+export const functionInputGroup = 'function.dbops.dbprovision.io';
+
+const FunctionInput = obj(
+  {
+    ...envelope(),
+    ttlSeconds: opt(
+      int('How long Crossplane may reuse the response before calling again.', {
+        minimum: 1,
+        maximum: 86400,
+        default: 60,
+      }),
+    ),
+    defaults: opt(
+      obj(
+        {
+          instanceRef: opt(
+            obj(
+              {
+                name: objectName('Name of the DatabaseInstance.'),
+                namespace: opt(namespaceName('Its namespace; defaults to the composite’s.')),
+              },
+              'The DatabaseInstance for composites that name none.',
+            ),
+          ),
+          engine: opt(enumOf(engines, 'Engine assumed while the instance cannot be read.')),
+          namespace: opt(
+            namespaceName('Namespace for the resources of a cluster-scoped composite that has no claim.'),
+          ),
+          privileges: opt(
+            Type.Array(str('A database-level privilege.'), {
+              description:
+                'Privileges for users that list none; without this, CONNECT and TEMPORARY on PostgreSQL, ' +
+                'SELECT, INSERT, UPDATE and DELETE on MySQL and MariaDB.',
+            }),
+          ),
+          deletionProtection: opt(
+            bool('Protect databases from being dropped unless the composite says otherwise.', {
+              default: false,
+            }),
+          ),
+        },
+        'Values used where a composite leaves a field out.',
+      ),
+    ),
+    naming: opt(
+      obj(
+        {
+          databasePrefix: opt(
+            str('Prepended to database names derived from the composite’s name.', { maxLength: 32 }),
+          ),
+          connectionSecretSuffix: opt(
+            str('Appended to generated connection Secret names, e.g. -credentials.', { maxLength: 32 }),
+          ),
+        },
+        'How names are derived.',
+      ),
+    ),
+  },
+  'Options of function-dbops, given as the input of a Composition pipeline step.',
+);
+
+export const functionInputDefinition: KindDefinition = {
+  group: functionInputGroup,
+  version: 'v1beta1',
+  kind: 'Input',
+  listKind: 'InputList',
+  plural: 'inputs',
+  singular: 'input',
+  shortNames: [],
+  namespaced: true,
+  categories: [],
+  printerColumns: [],
+  schema: FunctionInput,
+  managed: false,
+  statusSubresource: false,
+};

@@ -1,0 +1,97 @@
+// Serves RunFunction over gRPC on both protocol packages (v1, and v1beta1 for Crossplane ≤ v1.16), with mTLS
+// (client certificates required and verified, as Crossplane's SDKs do) unless insecure, and stops gracefully.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '../log/logger.ts';
+import { protocolPackages } from './protocol/codec.ts';
+import type { RunFunctionResponse } from './protocol/messages.ts';
+import { functionRunnerService, type ReceivedRequest } from './protocol/service.ts';
+import { fatalResponse, type RunFunction } from './sdk/response.ts';
+
+export interface FunctionServerOptions {
+  /** host:port; port 0 picks a free one. */
+  address: string;
+  /** A directory with tls.crt, tls.key and ca.crt (Crossplane's layout), or 'insecure' for plaintext. */
+  tls: { certsDir: string } | 'insecure';
+  logger: Logger;
+  /** Largest request accepted; Crossplane's SDKs use 4 MiB. */
+  maxReceiveMessageBytes?: number;
+}
+
+export interface FunctionServer {
+  readonly port: number;
+  /** Stops taking calls, lets running ones finish for up to graceMs, then ends the rest. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+function credentials(tls: FunctionServerOptions['tls']): grpc.ServerCredentials {
+  if (tls === 'insecure') return grpc.ServerCredentials.createInsecure();
+  const read = (file: string): Buffer => {
+    try {
+      return readFileSync(join(tls.certsDir, file));
+    } catch (err) {
+      throw new Error(`cannot read ${file} from the TLS certificates directory ${tls.certsDir}`, {
+        cause: err,
+      });
+    }
+  };
+  return grpc.ServerCredentials.createSsl(
+    read('ca.crt'),
+    [{ cert_chain: read('tls.crt'), private_key: read('tls.key') }],
+    true,
+  );
+}
+
+/** Runs the handler; a thrown error becomes a Fatal result, never a gRPC error (which would carry no result). */
+function answer(run: RunFunction, received: ReceivedRequest, logger: Logger): RunFunctionResponse {
+  if (!received.readable) return fatalResponse(received.tag, received.reason);
+  try {
+    return run(received.request);
+  } catch (err) {
+    logger.error({ err }, 'RunFunction failed');
+    const message = err instanceof Error ? err.message : String(err);
+    return fatalResponse(received.request.meta?.tag ?? '', `internal error: ${message}`);
+  }
+}
+
+export async function startFunctionServer(
+  run: RunFunction,
+  options: FunctionServerOptions,
+): Promise<FunctionServer> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': options.maxReceiveMessageBytes ?? 4 * 1024 * 1024,
+  });
+  const { logger } = options;
+  for (const pkg of protocolPackages) {
+    server.addService(functionRunnerService(pkg), {
+      RunFunction: (
+        call: grpc.ServerUnaryCall<ReceivedRequest, RunFunctionResponse>,
+        callback: grpc.sendUnaryData<RunFunctionResponse>,
+      ) => {
+        callback(null, answer(run, call.request, logger));
+      },
+    });
+  }
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(options.address, credentials(options.tls), (err, bound) => {
+      if (err === null) resolve(bound);
+      else reject(new Error(`cannot listen on ${options.address}: ${err.message}`, { cause: err }));
+    });
+  });
+  logger.info({ port, tls: options.tls !== 'insecure' }, 'function server listening');
+  return {
+    port,
+    stop: (graceMs = 10_000) =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}
