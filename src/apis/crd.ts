@@ -101,7 +101,15 @@ export function crdFileName(def: KindDefinition): string {
 const header = '# Generated from src/apis by scripts/gen-crds.ts (npm run generate:crds). Do not edit.\n';
 
 export function renderCrd(def: KindDefinition): string {
-  return header + stringify(customResourceDefinition(def), { lineWidth: 0, aliasDuplicateObjects: false });
+  return (
+    header +
+    stringify(customResourceDefinition(def), {
+      lineWidth: 0,
+      aliasDuplicateObjects: false,
+      // Quote strings YAML 1.1 readers (Go's, so kubectl and Crossplane) would take for booleans, e.g. OFF.
+      version: '1.1',
+    })
+  );
 }
 
 /** File name → content for every CRD, in registry order. */
