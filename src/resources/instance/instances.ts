@@ -23,13 +23,20 @@ export interface UsableInstance {
   engine: Engine;
 }
 
-/** Why a resource in namespace `from` cannot use `instance` now, or undefined when it can. */
-export function whyUnusable(instance: DatabaseInstance, from: string): string | undefined {
+/**
+ * Why a resource in namespace `from` cannot use `instance` now, or undefined when it can. An instance being
+ * deleted takes no new work but still serves the deletion of the resources it waits for.
+ */
+export function whyUnusable(
+  instance: DatabaseInstance,
+  from: string,
+  dependantDeleting = false,
+): string | undefined {
   const own = instance.metadata.namespace ?? '';
   if (!namespaceAllowed(instance.spec.forProvider.allowedNamespaces, own, from)) {
     return `does not allow namespace ${from} (see its allowedNamespaces)`;
   }
-  if (instance.metadata.deletionTimestamp !== undefined) return 'is being deleted';
+  if (instance.metadata.deletionTimestamp !== undefined && !dependantDeleting) return 'is being deleted';
   const ready = getCondition(instance.status?.conditions, 'Ready');
   if (ready.status === 'False') return `is unavailable: ${ready.message ?? ready.reason ?? 'not ready'}`;
   return undefined;
@@ -69,7 +76,7 @@ export class Instances {
       name: ref.name,
     });
     if (instance === undefined) throw new InstanceUnusableError(`${what} not found`);
-    const unusable = whyUnusable(instance, from);
+    const unusable = whyUnusable(instance, from, mg.metadata.deletionTimestamp !== undefined);
     if (unusable !== undefined) throw new InstanceUnusableError(`${what} ${unusable}`);
     const engine =
       this.registry.cached(instance.metadata.uid ?? '', instance.metadata.generation ?? 0) ??

@@ -1,14 +1,35 @@
 // The DatabaseInstance kind: Observe connects, pings and reads the server version, and reports the server's
 // health as Ready=True/Available or Ready=False/Unavailable with the reason, and in the dbops_* connection
 // and health metrics. The server itself is never created or deleted; deleting the object only closes its
-// pool and removes its series.
+// pool and removes its series, and waits while resources still use it (they need it to clean up after
+// themselves on the server).
 import type { DatabaseInstance } from '../../apis/database-instance.ts';
 import { kinds } from '../../apis/registry.ts';
+import type { KubeApi } from '../../kube/api.ts';
 import { available, markConditions, unavailable } from '../../runtime/conditions.ts';
 import type { ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
 import { forgetInstance, recordHealthCheck } from '../metrics.ts';
-import type { KindContext } from './dependant.ts';
+import { instanceDependency, type Dependant, type KindContext } from './dependant.ts';
+
+const dependantKinds = [kinds.Database, kinds.DatabaseUser, kinds.DatabaseRole, kinds.DatabaseGrant];
+
+/** "Kind namespace/name" of every resource whose instanceRef names this instance. */
+async function usersOf(kube: KubeApi, instance: DatabaseInstance): Promise<string[]> {
+  const lists = await Promise.all(dependantKinds.map((type) => kube.list<Dependant>(type)));
+  return lists.flatMap((list, i) =>
+    list.items
+      .filter((mg) => instanceDependency.refersTo(mg, instance))
+      .map((mg) => `${dependantKinds[i]?.kind ?? ''} ${mg.metadata.namespace ?? ''}/${mg.metadata.name}`),
+  );
+}
+
+/** Why the instance cannot go yet; listing a few users is enough to act on. */
+export function stillInUse(users: readonly string[]): string {
+  const shown = users.slice(0, 5).join(', ');
+  const more = users.length > 5 ? ` and ${String(users.length - 5)} more` : '';
+  return `still used by ${String(users.length)} resource(s): ${shown}${more}; delete them first, so they can clean up on the server`;
+}
 
 function instanceClient(ctx: KindContext, instance: DatabaseInstance): ExternalClient<DatabaseInstance> {
   const { instances, metrics } = ctx;
@@ -19,6 +40,8 @@ function instanceClient(ctx: KindContext, instance: DatabaseInstance): ExternalC
   return {
     async observe(mg, signal) {
       if (mg.metadata.deletionTimestamp !== undefined) {
+        const users = await usersOf(ctx.kube, mg);
+        if (users.length > 0) throw new Error(stillInUse(users));
         await release(mg);
         return { resourceExists: false, resourceUpToDate: true };
       }

@@ -284,6 +284,34 @@ describe('SQL kinds on PostgreSQL', () => {
     await asAdmin('postgres', `DROP DATABASE "${kept}"`);
   });
 
+  it('keeps a DatabaseInstance that resources still use until they are gone, then lets it go', async () => {
+    const name = `busy_${tag}`;
+    await p.instance('pg-busy', 'postgres', admin);
+    await p.ready('DatabaseInstance', 'pg-busy');
+    await p.create(
+      'Database',
+      'on-busy',
+      { forProvider: { instanceRef: { name: 'pg-busy' } } },
+      {
+        'crossplane.io/external-name': name,
+      },
+    );
+    await p.ready('Database', 'on-busy');
+    await p.delete('DatabaseInstance', 'pg-busy');
+    await p.condition(
+      'DatabaseInstance',
+      'pg-busy',
+      'Synced',
+      'False',
+      /still used by 1 resource\(s\): Database [a-z0-9-]+\/on-busy; delete them first/,
+    );
+    // The database can still be dropped through the instance that is waiting to go.
+    await p.delete('Database', 'on-busy');
+    await p.gone('Database', 'on-busy');
+    assert.equal(await databaseExists(name), false);
+    await p.gone('DatabaseInstance', 'pg-busy');
+  });
+
   it('sets a given password and sets it again when its Secret changes', async () => {
     const user = `given_${tag}`;
     await p.secret('given-pw', { password: 'first-Passw0rd' });

@@ -44,7 +44,13 @@ function instance(
 }
 
 describe('whether a dependant may use its instance', () => {
-  const cases: { name: string; instance: DatabaseInstance; from: string; why?: RegExp }[] = [
+  const cases: {
+    name: string;
+    instance: DatabaseInstance;
+    from: string;
+    dependantDeleting?: boolean;
+    why?: RegExp;
+  }[] = [
     { name: 'its own namespace, no allow-list', instance: instance(undefined), from: 'platform' },
     {
       name: 'another namespace, no allow-list',
@@ -67,6 +73,12 @@ describe('whether a dependant may use its instance', () => {
       why: /being deleted/,
     },
     {
+      name: 'an instance being deleted, for a dependant that is being deleted too',
+      instance: instance(undefined, { deleting: true }),
+      from: 'platform',
+      dependantDeleting: true,
+    },
+    {
       name: 'an unavailable server, with its reason',
       instance: instance(undefined, { ready: 'False', message: 'connect ECONNREFUSED' }),
       from: 'platform',
@@ -77,7 +89,7 @@ describe('whether a dependant may use its instance', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const why = whyUnusable(c.instance, c.from);
+      const why = whyUnusable(c.instance, c.from, c.dependantDeleting);
       if (c.why === undefined) assert.equal(why, undefined);
       else assert.match(why ?? '', c.why);
     });
