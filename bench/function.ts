@@ -1,0 +1,149 @@
+// Benchmark of the composition function (issue: composition function): RunFunction for an application
+// database with 10 composed resources (a database, four users with a grant each, a backup schedule), every
+// one observed and Ready, against a do-nothing handler on the same gRPC transport (the floor), each server in
+// its own process. Latency: sequential calls, p50/p99. Throughput: calls per second with 16 in flight.
+// Run with `npm run bench -- function [sequential calls] [seconds of load]`.
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import type { JsonObject, RunFunctionRequest } from '../src/function/protocol/messages.ts';
+import { functionClient, type FunctionClient } from '../test/harness/function.ts';
+import { printChart, printTable } from './report.ts';
+
+const calls = Number(process.argv[2] ?? 2000);
+const loadSeconds = Number(process.argv[3] ?? 5);
+const inFlight = 16;
+
+const ready = { conditions: [{ type: 'Ready', status: 'True', reason: 'Available' }] };
+const users = ['orders_app', 'orders_report', 'orders_migrate', 'orders_audit'];
+const composedKeys = ['database', 'backup-schedule', ...users.flatMap((u) => [`user-${u}`, `grant-${u}`])];
+
+/** What Crossplane sends once everything exists: the composite, 10 observed resources, the instance. */
+function request(): RunFunctionRequest {
+  const composite: JsonObject = {
+    apiVersion: 'platform.example.org/v1alpha1',
+    kind: 'AppDatabase',
+    metadata: { name: 'orders', namespace: 'team-a', uid: '6b3e1c1e-0000-4000-8000-000000000001' },
+    spec: {
+      instanceRef: { name: 'pg-main', namespace: 'databases' },
+      database: { name: 'orders', postgres: { owner: 'orders_app' } },
+      users: users.map((name) => ({ name, privileges: ['CONNECT', 'TEMPORARY'] })),
+      backup: { schedule: '30 2 * * *', retention: { keepDaily: 7 } },
+      crossplane: { compositionRef: { name: 'appdatabase' } },
+    },
+  };
+  const observed = Object.fromEntries(
+    composedKeys.map((key, i) => [
+      key,
+      {
+        resource: {
+          apiVersion: 'dbops.dbprovision.io/v1alpha1',
+          kind: 'Database',
+          metadata: { name: `orders-${String(i)}`, namespace: 'team-a', annotations: { x: key } },
+          spec: { forProvider: { instanceRef: { name: 'pg-main', namespace: 'databases' } } },
+          status: ready,
+        },
+      },
+    ]),
+  );
+  const instance = {
+    apiVersion: 'dbops.dbprovision.io/v1alpha1',
+    kind: 'DatabaseInstance',
+    metadata: { name: 'pg-main', namespace: 'databases' },
+    spec: { forProvider: { engine: 'postgres', allowedNamespaces: ['team-a'] } },
+    status: ready,
+  };
+  return {
+    meta: { tag: 'bench' },
+    observed: { composite: { resource: composite }, resources: observed },
+    input: { apiVersion: 'function.dbops.dbprovision.io/v1beta1', kind: 'Input' },
+    requiredResources: { 'database-instance': { items: [{ resource: instance }] } },
+  };
+}
+
+async function startServer(
+  handler: string,
+): Promise<{ child: ChildProcessByStdio<null, Readable, null>; address: string }> {
+  const script = fileURLToPath(new URL('./function-server.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, handler], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const [port] = (await once(lines, 'line')) as [string];
+  return { child, address: `127.0.0.1:${port}` };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+interface Measured {
+  p50: number;
+  p99: number;
+  perSecond: number;
+  composed: number;
+}
+
+async function measure(client: FunctionClient): Promise<Measured> {
+  const req = request();
+  for (let i = 0; i < 200; i++) await client.run(req); // warm-up: JIT and connection
+  const latencies: number[] = [];
+  let composed = 0;
+  for (let i = 0; i < calls; i++) {
+    const start = process.hrtime.bigint();
+    const response = await client.run(req);
+    latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+    composed = Object.keys(response.desired?.resources ?? {}).length;
+  }
+  latencies.sort((a, b) => a - b);
+  let done = 0;
+  const until = Date.now() + loadSeconds * 1000;
+  const worker = async () => {
+    while (Date.now() < until) {
+      await client.run(req);
+      done++;
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  const perSecond = done / ((Date.now() - started) / 1000);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond, composed };
+}
+
+async function measureServer(handler: string): Promise<Measured> {
+  const { child, address } = await startServer(handler);
+  const client = functionClient(address, grpc.credentials.createInsecure());
+  try {
+    return await measure(client);
+  } finally {
+    client.close();
+    child.kill('SIGKILL');
+  }
+}
+
+const floor = await measureServer('noop');
+const fn = await measureServer('app-database');
+if (fn.composed !== 10) throw new Error(`expected 10 composed resources, got ${String(fn.composed)}`);
+printTable(
+  ['handler', 'p50 ms', 'p99 ms', 'calls/s (16 in flight)', 'throughput vs floor'],
+  [
+    ['do-nothing (floor)', floor.p50.toFixed(2), floor.p99.toFixed(2), floor.perSecond.toFixed(0), '1.00'],
+    [
+      'app-database, 10 resources',
+      fn.p50.toFixed(2),
+      fn.p99.toFixed(2),
+      fn.perSecond.toFixed(0),
+      (fn.perSecond / floor.perSecond).toFixed(2),
+    ],
+  ],
+);
+printChart([
+  { label: 'floor calls/s', value: floor.perSecond },
+  { label: 'function calls/s', value: fn.perSecond },
+]);
+process.stdout.write(
+  `targets: p99 < 5 ms (${fn.p99 < 5 ? 'met' : 'missed'}), throughput >= 70% of the floor (${fn.perSecond / floor.perSecond >= 0.7 ? 'met' : 'missed'})\n`,
+);
