@@ -6,6 +6,7 @@ const benchmarks: Record<string, string> = {
   runtime: './runtime.ts',
   sql: './sql.ts',
   scrape: './scrape.ts',
+  tracing: './tracing.ts',
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -2,41 +2,23 @@
 // taken to Ready by the provider's controller, side by side with the floor — the same objects created and
 // marked Ready directly, one status write each — on the same API server in the same run. Prints a table and a
 // chart of ratios; run with `npm run bench -- runtime [N…]`.
-import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { kinds } from '../src/apis/registry.ts';
-import type { KubeApi } from '../src/kube/api.ts';
 import { createKubeApi } from '../src/kube/client.ts';
+import type { KubeApi } from '../src/kube/api.ts';
 import { available, reconcileSuccess, setConditions } from '../src/runtime/conditions.ts';
-import type { ManagedResource } from '../src/runtime/managed.ts';
 import { installCrds } from '../test/harness/crds.ts';
 import { startControlPlane } from '../test/harness/kube.ts';
 import { inBatches, printChart, printTable } from './report.ts';
+import {
+  compileProvider,
+  namespace,
+  role,
+  roleType as type,
+  runProvider,
+  type ProviderResult,
+} from './runtime-load.ts';
 
-const type = kinds.DatabaseRole;
 // --max-reconcile-rate for the benchmark: high enough that the API server, not the token bucket, sets the pace.
 const reconcileRate = 500;
-
-function role(namespace: string, i: number): ManagedResource {
-  return {
-    apiVersion: `${type.group}/${type.version}`,
-    kind: type.kind,
-    metadata: { name: `role-${String(i)}`, namespace },
-    spec: { forProvider: { instanceRef: { name: 'pg' } } },
-  };
-}
-
-async function namespace(kube: KubeApi, name: string): Promise<string> {
-  await kube.create(
-    { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
-    {
-      metadata: { name },
-    },
-  );
-  return name;
-}
 
 /** The floor: create each object and write it Ready directly. */
 async function floor(kube: KubeApi, ns: string, n: number): Promise<number> {
@@ -49,40 +31,8 @@ async function floor(kube: KubeApi, ns: string, n: number): Promise<number> {
   return Date.now() - started;
 }
 
-interface ProviderResult {
-  elapsedMs: number;
-  cpuSeconds: number;
-  peakRssMiB: number;
-  liveHeapMiB: number;
-  requests: Record<string, number>;
-}
-
-/** The provider side runs compiled, as in production: tsx alone would add tens of MiB to its RSS. */
-function compileProvider(): string {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const tsc = join(root, 'node_modules/typescript/bin/tsc');
-  const built = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.bench.json')], {
-    stdio: 'inherit',
-  });
-  if (built.status !== 0) throw new Error('cannot compile the benchmark provider');
-  return join(root, 'dist-bench/bench/runtime-provider.js');
-}
-
-async function provider(
-  kube: KubeApi,
-  kubeconfigPath: string,
-  ns: string,
-  n: number,
-): Promise<ProviderResult> {
-  const args = [providerScript, kubeconfigPath, ns, String(n), String(reconcileRate)];
-  const child = spawn(process.execPath, ['--expose-gc', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const first = await lines.next();
-  if (first.value !== 'started') throw new Error(`benchmark provider did not start: ${String(first.value)}`);
-  await inBatches(n, 20, (i) => kube.create(type, role(ns, i)).then(() => undefined));
-  const last = await lines.next();
-  if (last.done === true) throw new Error('benchmark provider exited without a result');
-  return JSON.parse(last.value) as ProviderResult;
+function provider(kube: KubeApi, kubeconfigPath: string, ns: string, n: number): Promise<ProviderResult> {
+  return runProvider(providerScript, kube, { kubeconfigPath, namespace: ns, n, rate: reconcileRate });
 }
 
 function writesPerObject(result: ProviderResult, n: number, resource: string): number {

@@ -8,7 +8,7 @@ import { recordingLogger } from '../../fakes/logger.ts';
 import { freePort } from '../../harness/ports.ts';
 import { eventually } from '../../harness/wait.ts';
 import { startProvider } from '../resources/support.ts';
-import { startBlackhole } from './collector.ts';
+import { startBlackhole } from '../../harness/otlp.ts';
 
 const tag = String(process.pid);
 // Short deadlines so the test is quick; shutdown must come back after about this long, not after the

@@ -1,5 +1,5 @@
 // Tracing end to end: the provider's real OTLP/HTTP exporter, pointed at a receiver this test starts (standing
-// in for an OpenTelemetry Collector, see collector.ts), while the provider's runtime reconciles every SQL kind
+// in for an OpenTelemetry Collector, see test/harness/otlp.ts), while the provider's runtime reconciles every SQL kind
 // on the real API server and PostgreSQL. The receiver must get a reconcile span per kind with its attributes,
 // external-call and SQL child spans in the same trace, failures marked, and never a password; at sampling
 // rate 0 it must get nothing.
@@ -9,7 +9,7 @@ import { nopLogger } from '../../../src/log/logger.ts';
 import { startTracing, type Tracing } from '../../../src/tracing/start.ts';
 import { eventually } from '../../harness/wait.ts';
 import { startProvider, type Kind, type Provider } from '../resources/support.ts';
-import { startCollector, type Collector, type ReceivedSpan } from './collector.ts';
+import { startCollector, type Collector, type ReceivedSpan } from '../../harness/otlp.ts';
 
 const tag = String(process.pid);
 const statusError = 2;
