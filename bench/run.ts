@@ -7,6 +7,7 @@ const benchmarks: Record<string, string> = {
   sql: './sql.ts',
   scrape: './scrape.ts',
   tracing: './tracing.ts',
+  function: './function.ts',
 };
 
 const [name, ...args] = process.argv.slice(2);

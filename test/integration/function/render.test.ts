@@ -67,11 +67,12 @@ const forProvider = (d: Doc | undefined, ...path: string[]): JsonValue | undefin
 function condition(d: Doc, type: string): { status?: string; reason?: string; message?: string } {
   const conditions = valueAt(d, 'status', 'conditions');
   const found = Array.isArray(conditions) ? conditions.find((c) => valueAt(c, 'type') === type) : undefined;
-  return {
-    ...(stringAt(found, 'status') === undefined ? {} : { status: stringAt(found, 'status') }),
-    ...(stringAt(found, 'reason') === undefined ? {} : { reason: stringAt(found, 'reason') }),
-    ...(stringAt(found, 'message') === undefined ? {} : { message: stringAt(found, 'message') }),
-  };
+  const fields: { status?: string; reason?: string; message?: string } = {};
+  for (const field of ['status', 'reason', 'message'] as const) {
+    const value = stringAt(found, field);
+    if (value !== undefined) fields[field] = value;
+  }
+  return fields;
 }
 
 /** Observed resources as Crossplane would have them after creating the first render: named and Ready. */
