@@ -1,44 +1,103 @@
-// Benchmark of the SQL kinds (issue: SQL kinds): N Databases + DatabaseUsers + DatabaseGrants on one real
-// PostgreSQL, taken to Ready by the provider's runtime on a real API server, side by side with the floor: the
-// same SQL (CREATE DATABASE, CREATE ROLE, GRANT) issued directly in the same run. Also reports the server
-// sessions the provider opened, its peak concurrent sessions against the pool size, and what one idle poll
-// cycle costs (API requests, SQL statements). Run with `npm run bench -- sql [N]`.
-// The provider runs in this process: CPU and peak RSS include the benchmark's own object creation.
+// Benchmark of the SQL kinds (DESIGN §11): N databases + users + grants on one real PostgreSQL and one real API
+// server, four ways, one after another, each with its own login role, namespace and names:
+//   1. direct SQL floor: CREATE DATABASE, CREATE ROLE, GRANT CONNECT sent directly over 5 connections;
+//   2. SQL + Kubernetes floor: the same SQL plus the least API work any provider must do: the 3N objects are
+//      created and each one's Ready status is written once (status subresource);
+//   3. provider-dbops (src/main.ts, its own process) taking our Database/DatabaseUser/DatabaseGrant to Ready;
+//   4. crossplane-contrib/provider-sql (built from the Go module proxy) taking its namespaced Database/Role/Grant
+//      to Ready, with the same --poll and --max-reconcile-rate.
+// For each: seconds to all Ready, CPU seconds and peak RSS of the process doing the work, sessions opened and
+// peak concurrent sessions (from the server's connection log), and what one idle poll cycle writes (API write
+// requests from the API server's counters, SQL statements from the server's statement log).
+// Run with `npm run bench -- sql [N]`.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { kinds } from '../src/apis/registry.ts';
-import type { KubeApi } from '../src/kube/api.ts';
+import type { KubeObject, ResourceType } from '../src/kube/api.ts';
 import { createKubeApi } from '../src/kube/client.ts';
 import { namespaceType, secretType } from '../src/kube/core.ts';
-import { getCondition } from '../src/runtime/conditions.ts';
-import type { ManagedResource } from '../src/runtime/managed.ts';
 import { installCrds } from '../test/harness/crds.ts';
 import { startControlPlane } from '../test/harness/kube.ts';
 import { startPostgres, type DatabaseLogin } from '../test/harness/postgres.ts';
-import { startSqlProvider } from '../test/harness/sql-provider.ts';
+import { eventually } from '../test/harness/wait.ts';
+import {
+  installProviderSqlCrds,
+  providerSqlBinary,
+  providerSqlKinds,
+  providerSqlVersion,
+  startProviderDbops,
+  startProviderSql,
+  type ProviderPlace,
+  type RunningProvider,
+} from './sql-contenders.ts';
+import {
+  allReady,
+  ApiRequests,
+  countersDelta,
+  cpuSeconds,
+  peakRssMiB,
+  PostgresLog,
+  type SessionStats,
+} from './sql-measure.ts';
 import { inBatches, printChart, printTable } from './report.ts';
 
 const n = Number(process.argv[2] ?? 500);
 const poolSize = 5;
-const pollMs = 15_000;
-const applicationName = 'provider-dbops';
+const flags = { pollMs: 15_000, maxReconcileRate: 100 };
+/** How many objects the "user" creates at once, for every contender alike. */
+const createWidth = 20;
+/** A contender not all Ready by then is reported with how far it got. */
+const readyTimeoutMs = Number(process.env['BENCH_READY_TIMEOUT_MS'] ?? 1_200_000);
 
-/** Sessions the server has accepted so far (pg_stat_database.sessions, PostgreSQL 14+). */
-async function sessionsOpened(admin: DatabaseLogin): Promise<number> {
-  const client = new pg.Client({ ...admin, database: 'postgres' });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ sessions: string }>(
-      'SELECT sum(sessions) AS sessions FROM pg_stat_database',
-    );
-    return Number(rows[0]?.sessions);
-  } finally {
-    await client.end();
-  }
+interface Result {
+  name: string;
+  seconds: number;
+  cpuSeconds: number;
+  rssMiB?: number;
+  sessions: SessionStats;
+  idle?: IdleCycle;
 }
 
-/** The floor: the statements the provider's creates amount to, sent directly over a pool of the same size. */
-async function floor(admin: DatabaseLogin): Promise<number> {
-  const pool = new pg.Pool({ ...admin, database: 'postgres', max: poolSize });
+interface IdleCycle {
+  apiWrites: number;
+  apiWritesByKind: string;
+  objectsChanged: number;
+  sqlReads: number;
+  sqlWrites: number;
+  notable: Map<string, number>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// Built before anything is timed: a cold build takes minutes and must not land inside a measurement.
+providerSqlBinary();
+
+const plane = await startControlPlane({ unlimited: true });
+const server = await startPostgres();
+const logDir = mkdtempSync(join(tmpdir(), 'dbops-bench-sql-'));
+const place: ProviderPlace = { kubeconfigPath: plane.kubeconfigPath, logDir };
+const log = await PostgresLog.open(server);
+const kube = await createKubeApi({ fromString: plane.kubeconfig });
+const api = ApiRequests.fromKubeconfig(plane.kubeconfig);
+const results: Result[] = [];
+
+function login(role: { user: string; password: string }): DatabaseLogin {
+  return { host: server.admin.host, port: server.admin.port, ...role };
+}
+
+/** Bench process CPU seconds (user + system) since `start`. */
+function ownCpu(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+async function directFloor(): Promise<Result> {
+  const role = await log.createLogin('bench_floor');
+  const pool = new pg.Pool({ ...login(role), database: 'postgres', max: poolSize });
+  log.mark();
+  const cpu = process.cpuUsage();
   const started = Date.now();
   await inBatches(n, poolSize, async (i) => {
     const db = pg.escapeIdentifier(`floor_db_${String(i)}`);
@@ -47,217 +106,371 @@ async function floor(admin: DatabaseLogin): Promise<number> {
     await pool.query(`CREATE ROLE ${user} LOGIN PASSWORD ${pg.escapeLiteral(`pw-${String(i)}-x`)}`);
     await pool.query(`GRANT CONNECT ON DATABASE ${db} TO ${user}`);
   });
-  const elapsed = Date.now() - started;
+  const seconds = (Date.now() - started) / 1000;
+  const cpuSeconds = ownCpu(cpu);
   await pool.end();
-  return elapsed;
+  return { name: 'direct SQL floor', seconds, cpuSeconds, sessions: await log.read(role.user) };
 }
 
-function object(
-  kind: 'Database' | 'DatabaseUser' | 'DatabaseGrant',
-  name: string,
-  spec: object,
-): ManagedResource {
-  return {
-    apiVersion: `${kinds[kind].group}/${kinds[kind].version}`,
+/** Our kinds' objects for index i in `namespace`, named with `prefix` so no two contenders share a name. */
+function dbopsObjects(namespace: string, prefix: string, i: number): [ResourceType, KubeObject][] {
+  const meta = (kind: string): { apiVersion: string; kind: string } => ({
+    apiVersion: `${kinds.Database.group}/${kinds.Database.version}`,
     kind,
-    metadata: { name, namespace: 'bench' },
-    spec: spec as ManagedResource['spec'],
-  };
-}
-
-async function allReady(kube: KubeApi): Promise<void> {
-  for (;;) {
-    let ready = 0;
-    for (const kind of ['Database', 'DatabaseUser', 'DatabaseGrant'] as const) {
-      const { items } = await kube.list<ManagedResource>(kinds[kind], { namespace: 'bench' });
-      ready += items.filter((mg) => getCondition(mg.status?.conditions, 'Ready').status === 'True').length;
-    }
-    if (ready === 3 * n) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** Samples the provider's open sessions every 50 ms until `until` settles; returns the most seen at once. */
-async function peakSessions(admin: DatabaseLogin, until: Promise<void>): Promise<number> {
-  const client = new pg.Client({ ...admin, database: 'postgres' });
-  await client.connect();
-  const state = { peak: 0, done: false };
-  void until.finally(() => {
-    state.done = true;
   });
-  while (!state.done) {
-    const { rows } = await client.query<{ n: string }>(
-      'SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1',
-      [applicationName],
-    );
-    state.peak = Math.max(state.peak, Number(rows[0]?.n));
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await client.end();
-  return state.peak;
+  const ref = { instanceRef: { name: 'pg' } };
+  const [db, user, grant] = ['db', 'user', 'grant'].map((k) => `${prefix}-${k}-${String(i)}`) as [
+    string,
+    string,
+    string,
+  ];
+  return [
+    [
+      kinds.Database,
+      { ...meta('Database'), metadata: { name: db, namespace }, spec: { forProvider: ref } } as KubeObject,
+    ],
+    [
+      kinds.DatabaseUser,
+      {
+        ...meta('DatabaseUser'),
+        metadata: { name: user, namespace },
+        spec: { forProvider: ref, writeConnectionSecretToRef: { name: user } },
+      } as KubeObject,
+    ],
+    [
+      kinds.DatabaseGrant,
+      {
+        ...meta('DatabaseGrant'),
+        metadata: { name: grant, namespace },
+        spec: {
+          forProvider: {
+            ...ref,
+            userRef: { name: user },
+            databaseRef: { name: db },
+            postgres: { database: { privileges: ['CONNECT'] } },
+          },
+        },
+      } as KubeObject,
+    ],
+  ];
 }
 
 /**
- * Counts the statements the provider sends from now until stop(): every pg query goes through
- * Client.prototype.query, and one that is not a SELECT or SHOW is a write.
+ * The SQL + Kubernetes floor: the objects are created as for the providers (same width), and 5 workers, one per
+ * connection, take each index as soon as its objects exist: run its SQL and write each object's status once.
+ * No watch, no reads, no retries, no connection Secret: the least any provider must do.
  */
-function countStatements(): { stop(): { reads: number; writes: number } } {
-  const counts = { reads: 0, writes: 0 };
-  // Patched and restored on the prototype itself, so it is never called unbound.
-  // eslint-disable-next-line @typescript-eslint/unbound-method
-  const original = pg.Client.prototype.query;
-  const counting = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0];
-    const text = typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? '');
-    if (/^\s*(SELECT|SHOW|WITH)\b/i.test(text)) counts.reads += 1;
-    else counts.writes += 1;
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  };
-  pg.Client.prototype.query = counting as typeof original;
-  return {
-    stop() {
-      pg.Client.prototype.query = original;
-      return counts;
-    },
-  };
+async function kubeFloor(): Promise<Result> {
+  const namespace = 'bench-kube-floor';
+  await kube.create(namespaceType, { metadata: { name: namespace } });
+  const role = await log.createLogin('bench_kube_floor');
+  const pool = new pg.Pool({ ...login(role), database: 'postgres', max: poolSize });
+  const created = Array.from({ length: n }, () => {
+    let resolve!: (objects: [ResourceType, KubeObject][]) => void;
+    const promise = new Promise<[ResourceType, KubeObject][]>((r) => (resolve = r));
+    return { promise, resolve };
+  });
+  const now = new Date().toISOString();
+  const conditions = ['Synced', 'Ready'].map((type) => ({
+    type,
+    status: 'True',
+    reason: type === 'Ready' ? 'Available' : 'ReconcileSuccess',
+    lastTransitionTime: now,
+  }));
+  log.mark();
+  const cpu = process.cpuUsage();
+  const started = Date.now();
+  await Promise.all([
+    inBatches(n, createWidth, async (i) => {
+      const objects: [ResourceType, KubeObject][] = [];
+      for (const [type, obj] of dbopsObjects(namespace, 'kfloor', i)) {
+        objects.push([type, await kube.create(type, obj)]);
+      }
+      created[i]?.resolve(objects);
+    }),
+    inBatches(n, poolSize, async (i) => {
+      const objects = (await created[i]?.promise) ?? [];
+      const db = pg.escapeIdentifier(`kfloor_db_${String(i)}`);
+      const user = pg.escapeIdentifier(`kfloor_user_${String(i)}`);
+      const statements = [
+        `CREATE DATABASE ${db}`,
+        `CREATE ROLE ${user} LOGIN PASSWORD ${pg.escapeLiteral(`pw-${String(i)}-x`)}`,
+        `GRANT CONNECT ON DATABASE ${db} TO ${user}`,
+      ];
+      for (const [index, [type, obj]] of objects.entries()) {
+        await pool.query(statements[index] ?? '');
+        await kube.updateStatus(type, { ...obj, status: { conditions } });
+      }
+    }),
+  ]);
+  const seconds = (Date.now() - started) / 1000;
+  const cpuSeconds = ownCpu(cpu);
+  await pool.end();
+  const sessions = await log.read(role.user);
+  // Gone before our provider starts, which would otherwise take these objects up.
+  await kube.delete(namespaceType, { name: namespace });
+  await eventually(
+    `namespace ${namespace} deleted`,
+    async () => ((await kube.get(namespaceType, { name: namespace })) === undefined ? true : undefined),
+    300_000,
+  );
+  return { name: 'SQL + Kubernetes floor', seconds, cpuSeconds, sessions };
 }
 
-/** resourceVersion of every object the benchmark's provider writes: a change is a real write. */
-async function versions(kube: KubeApi): Promise<Map<string, string>> {
+interface Contender {
+  name: string;
+  namespace: string;
+  user: string;
+  types: ResourceType[];
+  provider: RunningProvider;
+  objects(i: number): [ResourceType, KubeObject][];
+}
+
+/** resourceVersion of every object a contender writes in its namespace: a change is a real write. */
+async function versions(namespace: string, types: ResourceType[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const type of [kinds.Database, kinds.DatabaseUser, kinds.DatabaseGrant, secretType]) {
-    const { items } = await kube.list(type, { namespace: 'bench' });
+  for (const type of [...types, secretType]) {
+    const { items } = await kube.list(type, { namespace });
     for (const item of items)
       out.set(`${type.kind}/${item.metadata.name}`, item.metadata.resourceVersion ?? '');
   }
   return out;
 }
 
-const plane = await startControlPlane({ unlimited: true });
-const server = await startPostgres();
-try {
-  const floorMs = await floor(server.admin);
-  const requests: Record<string, number> = {};
-  const kube = await createKubeApi({
-    fromString: plane.kubeconfig,
-    onRequest: (verb) => {
-      requests[verb] = (requests[verb] ?? 0) + 1;
-    },
+/** Creates the contender's 3N objects, times them to Ready, then watches one idle poll cycle. */
+async function race(contender: Contender): Promise<Result> {
+  const { provider, namespace, types } = contender;
+  log.mark();
+  const cpuBefore = cpuSeconds(provider.pid);
+  const started = Date.now();
+  const ready = allReady(kube, { types, namespace, count: 3 * n, timeoutMs: readyTimeoutMs });
+  await inBatches(n, createWidth, async (i) => {
+    for (const [type, obj] of contender.objects(i)) await kube.create(type, obj);
   });
-  await installCrds(kube);
-  await kube.create(namespaceType, { metadata: { name: 'bench' } });
-  const admin = server.admin;
+  const readyCount = await ready;
+  // A contender that never gets there is reported as such rather than hanging the run.
+  const name =
+    readyCount < 3 * n ? `${contender.name} (${String(readyCount)}/${String(3 * n)} Ready)` : contender.name;
+  const seconds = (Date.now() - started) / 1000;
+  const cpu = cpuSeconds(provider.pid) - cpuBefore;
+  const rssMiB = peakRssMiB(provider.pid);
+  const sessions = await log.read(contender.user);
+
+  // One idle poll cycle (the poll interval and some slack): every object is observed once more, nothing changed.
+  await sleep(2000);
+  await log.configure({ log_statement: 'all' });
+  const versionsBefore = await versions(namespace, types);
+  const writesBefore = await api.writes();
+  log.mark();
+  await sleep(flags.pollMs + 5000);
+  const writes = countersDelta(writesBefore, await api.writes());
+  const statements = await log.read(contender.user);
+  await log.configure({ log_statement: 'none' });
+  const versionsAfter = await versions(namespace, types);
+  const objectsChanged = [...versionsAfter].filter(([key, rv]) => versionsBefore.get(key) !== rv).length;
+  await provider.stop();
+  return {
+    name,
+    seconds,
+    cpuSeconds: cpu,
+    rssMiB,
+    sessions,
+    idle: {
+      apiWrites: [...writes.values()].reduce((a, b) => a + b, 0),
+      apiWritesByKind: [...writes].map(([key, count]) => `${key}×${String(count)}`).join(' ') || '-',
+      objectsChanged,
+      sqlReads: statements.reads,
+      sqlWrites: statements.writes,
+      notable: statements.notable,
+    },
+  };
+}
+
+async function providerDbops(): Promise<Result> {
+  const namespace = 'bench-dbops';
+  await kube.create(namespaceType, { metadata: { name: namespace } });
+  const role = await log.createLogin('bench_dbops');
   await kube.create(secretType, {
-    metadata: { name: 'admin', namespace: 'bench' },
-    stringData: { username: admin.user, password: admin.password },
+    metadata: { name: 'admin', namespace },
+    stringData: { username: role.user, password: role.password },
   } as never);
-  const sql = startSqlProvider(kube, { pollMs, maxReconcileRate: 100 });
-  await kube.create(
-    kinds.DatabaseInstance,
-    object('DatabaseInstance' as never, 'pg', {
+  const provider = await startProviderDbops(place, flags);
+  await kube.create(kinds.DatabaseInstance, {
+    apiVersion: `${kinds.DatabaseInstance.group}/${kinds.DatabaseInstance.version}`,
+    kind: 'DatabaseInstance',
+    metadata: { name: 'pg', namespace },
+    spec: {
       forProvider: {
         engine: 'postgres',
-        connection: { host: admin.host, port: admin.port, credentialsSecretRef: { name: 'admin' } },
+        connection: {
+          host: server.admin.host,
+          port: server.admin.port,
+          credentialsSecretRef: { name: 'admin' },
+        },
         tls: { mode: 'disable' },
         pool: { maxConnections: poolSize },
       },
-    }),
-  );
-  const sessionsBefore = await sessionsOpened(admin);
-  const cpuStart = process.cpuUsage();
-  const started = Date.now();
-  const ready = allReady(kube);
-  const peak = peakSessions(admin, ready);
-  await inBatches(n, 20, async (i) => {
-    const ref = { instanceRef: { name: 'pg' } };
-    await kube.create(kinds.Database, object('Database', `db-${String(i)}`, { forProvider: ref }));
-    await kube.create(
-      kinds.DatabaseUser,
-      object('DatabaseUser', `user-${String(i)}`, {
-        forProvider: ref,
-        writeConnectionSecretToRef: { name: `user-${String(i)}` },
-      }),
-    );
-    await kube.create(
-      kinds.DatabaseGrant,
-      object('DatabaseGrant', `grant-${String(i)}`, {
-        forProvider: {
-          ...ref,
-          userRef: { name: `user-${String(i)}` },
-          databaseRef: { name: `db-${String(i)}` },
-          postgres: { database: { privileges: ['CONNECT'] } },
-        },
-      }),
-    );
+    },
+  } as KubeObject);
+  // The instance's health check is set-up, not part of the race (provider-sql has no such object).
+  const instances = await allReady(kube, {
+    types: [kinds.DatabaseInstance],
+    namespace,
+    count: 1,
+    timeoutMs: 60_000,
   });
-  await ready;
-  const elapsedMs = Date.now() - started;
-  const cpu = process.cpuUsage(cpuStart);
-  const sessionsAfter = await sessionsOpened(admin);
-  const peakConcurrent = await peak;
+  if (instances !== 1) throw new Error(`DatabaseInstance pg not Ready; see ${provider.logFile}`);
+  return race({
+    name: 'provider-dbops',
+    namespace,
+    user: role.user,
+    types: [kinds.Database, kinds.DatabaseUser, kinds.DatabaseGrant],
+    provider,
+    objects: (i) => dbopsObjects(namespace, 'dbops', i),
+  });
+}
 
-  // One idle poll cycle: every object is observed once more; nothing should be written anywhere.
-  const writesBefore = { ...requests };
-  const statements = countStatements();
-  const versionsBefore = await versions(kube);
-  await new Promise((r) => setTimeout(r, pollMs + 3000));
-  const sent = statements.stop();
-  const versionsAfter = await versions(kube);
-  const objectsChanged = [...versionsAfter].filter(([key, rv]) => versionsBefore.get(key) !== rv).length;
-  const apiWrites = ['create', 'update', 'patch', 'delete'].reduce(
-    (sum, verb) => sum + (requests[verb] ?? 0) - (writesBefore[verb] ?? 0),
-    0,
-  );
-  const apiReads = ['get', 'list'].reduce(
-    (sum, verb) => sum + (requests[verb] ?? 0) - (writesBefore[verb] ?? 0),
-    0,
-  );
+async function providerSql(): Promise<Result> {
+  const namespace = 'bench-provider-sql';
+  await installProviderSqlCrds(kube);
+  await kube.create(namespaceType, { metadata: { name: namespace } });
+  const role = await log.createLogin('bench_provider_sql');
+  await kube.create(secretType, {
+    metadata: { name: 'db-conn', namespace },
+    stringData: {
+      username: role.user,
+      password: role.password,
+      endpoint: server.admin.host,
+      port: String(server.admin.port),
+    },
+  } as never);
+  const { ProviderConfig, Database, Role, Grant } = providerSqlKinds;
+  const apiVersion = `${Database.group}/${Database.version}`;
+  await kube.create(ProviderConfig, {
+    apiVersion,
+    kind: 'ProviderConfig',
+    metadata: { name: 'default', namespace },
+    spec: {
+      credentials: { source: 'PostgreSQLConnectionSecret', connectionSecretRef: { name: 'db-conn' } },
+      sslMode: 'disable',
+    },
+  } as KubeObject);
+  const provider = await startProviderSql(place, flags);
+  const configRef = { providerConfigRef: { kind: 'ProviderConfig', name: 'default' } };
+  return race({
+    name: `provider-sql ${providerSqlVersion}`,
+    namespace,
+    user: role.user,
+    types: [Database, Role, Grant],
+    provider,
+    objects: (i) => {
+      const [db, user, grant] = ['db', 'role', 'grant'].map((k) => `psql-${k}-${String(i)}`) as [
+        string,
+        string,
+        string,
+      ];
+      const object = (kind: string, name: string, spec: object): KubeObject =>
+        ({ apiVersion, kind, metadata: { name, namespace }, spec: { ...configRef, ...spec } }) as KubeObject;
+      return [
+        [Database, object('Database', db, { forProvider: {} })],
+        // Login role with a generated password published in a Secret, as our DatabaseUser does.
+        [
+          Role,
+          object('Role', user, {
+            forProvider: { privileges: { login: true } },
+            writeConnectionSecretToRef: { name: user },
+          }),
+        ],
+        [
+          Grant,
+          object('Grant', grant, {
+            forProvider: { privileges: ['CONNECT'], roleRef: { name: user }, databaseRef: { name: db } },
+          }),
+        ],
+      ];
+    },
+  });
+}
 
+function report(): void {
+  const [direct, kubeFloorResult] = results;
+  const ratio = (seconds: number, floorResult: Result | undefined): string =>
+    floorResult === undefined ? '-' : (seconds / floorResult.seconds).toFixed(2);
+  process.stdout.write(
+    `\nN = ${String(n)} databases + users + grants; pool ${String(poolSize)}; --poll=${String(flags.pollMs / 1000)}s ` +
+      `--max-reconcile-rate=${String(flags.maxReconcileRate)}; API server without in-flight limits or APF\n`,
+  );
   printTable(
     [
-      'N',
-      'floor s',
-      'provider s',
-      'ratio',
+      'contender',
+      's to all Ready',
+      'vs SQL floor',
+      'vs SQL+kube floor',
       'CPU s',
       'peak RSS MiB',
       'sessions opened',
       'peak sessions',
-      'pool',
+      'logins failed',
+      'SQL errors',
+      'idle: API writes / SQL writes',
     ],
-    [
-      [
-        String(n),
-        (floorMs / 1000).toFixed(1),
-        (elapsedMs / 1000).toFixed(1),
-        (elapsedMs / floorMs).toFixed(2),
-        ((cpu.user + cpu.system) / 1e6).toFixed(1),
-        (process.resourceUsage().maxRSS / 1024).toFixed(0),
-        String(sessionsAfter - sessionsBefore),
-        String(peakConcurrent),
-        String(poolSize),
-      ],
-    ],
+    results.map((r) => [
+      r.name,
+      r.seconds.toFixed(1),
+      ratio(r.seconds, direct),
+      ratio(r.seconds, kubeFloorResult),
+      r.cpuSeconds.toFixed(1),
+      r.rssMiB === undefined ? '-' : r.rssMiB.toFixed(0),
+      String(r.sessions.opened),
+      String(r.sessions.peakConcurrent),
+      String(r.sessions.refused),
+      String(r.sessions.errors),
+      r.idle === undefined ? '-' : `${String(r.idle.apiWrites)} / ${String(r.idle.sqlWrites)}`,
+    ]),
   );
+  process.stdout.write('\n');
   printTable(
-    ['idle poll cycle', 'API write requests', 'objects changed', 'API reads', 'SQL reads', 'SQL writes'],
-    [
-      [
-        `${String(pollMs / 1000)} s`,
-        String(apiWrites),
-        String(objectsChanged),
-        String(apiReads),
-        String(sent.reads),
-        String(sent.writes),
-      ],
-    ],
+    ['idle poll cycle', 'API writes', 'objects changed', 'SQL reads', 'SQL writes', 'API writes by kind'],
+    results.flatMap((r) =>
+      r.idle === undefined
+        ? []
+        : [
+            [
+              r.name,
+              String(r.idle.apiWrites),
+              String(r.idle.objectsChanged),
+              String(r.idle.sqlReads),
+              String(r.idle.sqlWrites),
+              r.idle.apiWritesByKind,
+            ],
+          ],
+    ),
   );
-  printChart([
-    { label: `${String(n)} × (database + user + grant): provider / floor`, value: elapsedMs / floorMs },
-  ]);
-  await sql.stop();
-  kube.close();
+  for (const r of results) {
+    const lines = [
+      ...[...r.sessions.notable].map(([what, count]) => `  to Ready: ${what} ×${String(count)}`),
+      ...[...(r.idle?.notable ?? [])].map(([what, count]) => `  idle: ${what} ×${String(count)}`),
+    ];
+    if (lines.length > 0) process.stdout.write(`\n${r.name}:\n${lines.slice(0, 12).join('\n')}\n`);
+  }
+  process.stdout.write(
+    '\nFloors run in the benchmark process (CPU is its own); providers run as their own processes (CPU from ' +
+      '/proc/<pid>/stat from first create to all Ready, peak RSS = VmHWM).\n' +
+      `Provider logs: ${logDir}\n\nseconds to all Ready\n`,
+  );
+  printChart(results.map((r) => ({ label: r.name, value: r.seconds })));
+}
+
+try {
+  await installCrds(kube);
+  results.push(await directFloor());
+  results.push(await kubeFloor());
+  results.push(await providerDbops());
+  results.push(await providerSql());
+  report();
 } finally {
+  await log.close();
+  kube.close();
   await server.stop();
   await plane.stop();
 }
