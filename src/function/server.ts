@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log/logger.ts';
 import { protocolPackages } from './protocol/codec.ts';
-import type { RunFunctionResponse } from './protocol/messages.ts';
+import type { RunFunctionRequest, RunFunctionResponse } from './protocol/messages.ts';
 import { functionRunnerService, type ReceivedRequest } from './protocol/service.ts';
 import { fatalResponse, type RunFunction } from './sdk/response.ts';
 
@@ -43,11 +43,24 @@ function credentials(tls: FunctionServerOptions['tls']): grpc.ServerCredentials 
   );
 }
 
+/** What --debug logs of each call: which composite, how much was composed, and the results. */
+function callSummary(request: RunFunctionRequest, response: RunFunctionResponse): Record<string, unknown> {
+  const metadata = request.observed?.composite?.resource?.['metadata'];
+  return {
+    tag: response.meta.tag,
+    composite: metadata ?? null,
+    composed: Object.keys(response.desired?.resources ?? {}).length,
+    results: (response.results ?? []).map((r) => `${r.severity}: ${r.message}`),
+  };
+}
+
 /** Runs the handler; a thrown error becomes a Fatal result, never a gRPC error (which would carry no result). */
 function answer(run: RunFunction, received: ReceivedRequest, logger: Logger): RunFunctionResponse {
   if (!received.readable) return fatalResponse(received.tag, received.reason);
   try {
-    return run(received.request);
+    const response = run(received.request);
+    logger.debug(callSummary(received.request, response), 'RunFunction');
+    return response;
   } catch (err) {
     logger.error({ err }, 'RunFunction failed');
     const message = err instanceof Error ? err.message : String(err);
