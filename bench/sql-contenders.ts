@@ -122,6 +122,10 @@ export async function installProviderSqlCrds(kube: KubeApi): Promise<void> {
       60_000,
     );
   }
+  // Established precedes serving by a moment (a new CRD's storage answers 429 while it initialises).
+  for (const type of Object.values(providerSqlKinds)) {
+    await eventually(`${type.kind} served`, () => kube.list(type).then(() => true), 60_000);
+  }
 }
 
 /** provider-sql's namespaced PostgreSQL kinds (postgresql.sql.m.crossplane.io). */

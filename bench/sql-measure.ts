@@ -264,7 +264,7 @@ export async function allReady(
   const handles: WatchHandle[] = [];
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  await new Promise<void>((resolve, reject) => {
+  await new Promise<void>((resolve) => {
     timer = setTimeout(resolve, timeoutMs);
     const note = (type: ResourceType, obj: Conditioned, gone = false): void => {
       const key = `${type.kind}/${obj.metadata.name}`;
@@ -285,12 +285,20 @@ export async function allReady(
           },
           () => {
             // A watch the server ended is resumed from a fresh list.
-            if (!stopped) follow(type).catch(reject);
+            if (!stopped) retry(type);
           },
         ),
       );
     };
-    for (const type of types) follow(type).catch(reject);
+    // A new CRD's storage may still be initialising (429), a watch may end: try again shortly.
+    const retry = (type: ResourceType): void => {
+      follow(type).catch(() =>
+        setTimeout(() => {
+          retry(type);
+        }, 500),
+      );
+    };
+    for (const type of types) retry(type);
   });
   stopped = true;
   clearTimeout(timer);
