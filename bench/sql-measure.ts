@@ -117,9 +117,10 @@ function countStatement(stats: SessionStats, statement: string): void {
 }
 
 function countMessage(stats: SessionStats, level: string, message: string): void {
-  if (level === 'FATAL' || level === 'ERROR') {
+  // The statement that failed follows an ERROR (log_min_error_statement): it says which step hit it.
+  if (level === 'FATAL' || level === 'ERROR' || level === 'STATEMENT') {
     if (level === 'FATAL') stats.refused += 1;
-    else stats.errors += 1;
+    else if (level === 'ERROR') stats.errors += 1;
     const key = `${level}: ${fold(message)}`;
     stats.notable.set(key, (stats.notable.get(key) ?? 0) + 1);
     return;
