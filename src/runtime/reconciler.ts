@@ -53,6 +53,12 @@ export type ReconcileResult =
 
 const done: ReconcileResult = { action: 'done' };
 const requeue: ReconcileResult = { action: 'requeue' };
+/**
+ * After a create or delete request succeeded: observe again soon to confirm it, with the backoff earned by
+ * earlier failures forgotten (crossplane-runtime requeues rate-limited here, so an object that waited on a
+ * dependency through several failures then also waits out their backoff before it can turn Ready).
+ */
+const confirmSoon: ReconcileResult = { action: 'requeueAfter', delayMs: 0 };
 
 /** Standard event reasons (crossplane-runtime reconciler.go). */
 export const Reason = {
@@ -402,7 +408,7 @@ export class ManagedReconciler<T extends ManagedResource> {
     if (failed) return failed;
     this.normal(mg, Reason.CreatedExternalResource, 'Successfully requested creation of external resource');
     await this.writeStatus(mg, [creating(), reconcileSuccess()]);
-    return requeue;
+    return confirmSoon;
   }
 
   private async deleteExternal(attempt: Attempt<T>, exists: boolean): Promise<ReconcileResult> {
@@ -425,7 +431,7 @@ export class ManagedReconciler<T extends ManagedResource> {
     // Deletion is never assumed: the next Observe must confirm the resource is gone.
     this.normal(mg, Reason.DeletedExternalResource, 'Successfully requested deletion of external resource');
     await this.writeStatus(mg, [deleting(), reconcileSuccess()]);
-    return requeue;
+    return confirmSoon;
   }
 
   /** Runs one call of the external client in a child span; a failure's span message is the redacted error. */

@@ -1,8 +1,12 @@
 // A DatabaseGrant's references: the instance, and the grantee (DatabaseUser or DatabaseRole) and target
-// Database, whose external names fill forProvider.user / role / database the Crossplane way.
+// Database, whose external names fill forProvider.user / role / database the Crossplane way. A referenced
+// object must also be Ready: until it is, the grant waits (and is retried the moment it turns Ready) instead of
+// sending GRANTs that fail because the user or database does not exist yet.
 import type { DatabaseGrant } from '../../apis/database-grant.ts';
 import { kinds } from '../../apis/registry.ts';
 import type { KubeApi, KubeObject, ResourceType } from '../../kube/api.ts';
+import { getCondition } from '../../runtime/conditions.ts';
+import type { ManagedResource } from '../../runtime/managed.ts';
 import { ReferenceError, resolveReference, type NamespacedReference } from '../../runtime/references.ts';
 import { resolveInstanceRef, serverName } from '../instance/dependant.ts';
 
@@ -43,7 +47,12 @@ async function resolveName(kube: KubeApi, mg: DatabaseGrant, field: NameField): 
     target: field.target,
   });
   if (ref === undefined) return false;
-  const name = serverName(await referenced(kube, mg, ref, field.target));
+  const target = await referenced<ManagedResource>(kube, mg, ref, field.target);
+  if (getCondition(target.status?.conditions, 'Ready').status !== 'True') {
+    const namespace = target.metadata.namespace ?? '';
+    throw new ReferenceError(`${field.target.kind} ${namespace}/${ref.name} is not Ready yet`);
+  }
+  const name = serverName(target);
   const changed = ref !== current || fp[field.name] !== name;
   fp[field.ref] = ref;
   fp[field.name] = name;

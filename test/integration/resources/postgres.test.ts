@@ -373,6 +373,51 @@ describe('SQL kinds on PostgreSQL', () => {
     await p.gone('DatabaseUser', 'late');
   });
 
+  it('holds a grant while its user exists but is not Ready, sending no GRANT', async () => {
+    const user = `pending_${tag}`;
+    await p.create(
+      'DatabaseUser',
+      'pending',
+      {
+        forProvider: {
+          instanceRef: { name: 'pg' },
+          passwordSecretRef: { name: 'pending-pw', key: 'password' },
+        },
+        writeConnectionSecretToRef: { name: 'pending-conn' },
+      },
+      { 'crossplane.io/external-name': user },
+    );
+    await p.create('DatabaseGrant', 'waits', {
+      forProvider: {
+        instanceRef: { name: 'pg' },
+        userRef: { name: 'pending' },
+        database: 'postgres',
+        postgres: { database: { privileges: ['CONNECT'] } },
+      },
+    });
+    await p.condition(
+      'DatabaseGrant',
+      'waits',
+      'Synced',
+      'False',
+      /DatabaseUser [a-z0-9-]+\/pending is not Ready yet/,
+    );
+    assert.deepEqual(await asAdmin('postgres', 'SELECT 1 FROM pg_roles WHERE rolname = $1', [user]), []);
+    await p.secret('pending-pw', { password: 'pending-Passw0rd' });
+    await p.ready('DatabaseUser', 'pending');
+    await p.ready('DatabaseGrant', 'waits', 4000);
+    const [row] = await asAdmin<{ ok: boolean }>(
+      'postgres',
+      "SELECT has_database_privilege($1, 'postgres', 'CONNECT') AS ok",
+      [user],
+    );
+    assert.equal(row?.ok, true);
+    await p.delete('DatabaseGrant', 'waits');
+    await p.gone('DatabaseGrant', 'waits');
+    await p.delete('DatabaseUser', 'pending');
+    await p.gone('DatabaseUser', 'pending');
+  });
+
   it('refuses bad input with a clear condition and sends nothing to the server', async () => {
     const long = `x${'y'.repeat(70)}`;
     await p.create(
