@@ -28,6 +28,7 @@ import {
   type NewCondition,
 } from './conditions.ts';
 import { publishConnectionDetails } from './connection-secret.ts';
+import { NotReadyYet } from './references.ts';
 import type {
   ConnectionDetails,
   ExternalClient,
@@ -269,14 +270,7 @@ export class ManagedReconciler<T extends ManagedResource> {
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     const resolve = this.deps.resolveReferences;
     if (mg.metadata.deletionTimestamp === undefined && resolve) {
-      const failed = await this.step(
-        mg,
-        Reason.CannotResolveResourceReferences,
-        'cannot resolve references',
-        async () => {
-          if (await resolve(mg, signal)) await this.saveObject(mg);
-        },
-      );
+      const failed = await this.resolveReferences(mg, resolve, signal);
       if (failed) return failed;
     }
     let client: ExternalClient<T>;
@@ -440,6 +434,26 @@ export class ManagedReconciler<T extends ManagedResource> {
   }
 
   /** Runs a write to the managed resource or its secret; a failure becomes the standard warning + condition. */
+  private async resolveReferences(
+    mg: T,
+    resolve: NonNullable<ReconcilerDeps<T>['resolveReferences']>,
+    signal: AbortSignal,
+  ): Promise<ReconcileResult | undefined> {
+    try {
+      if (await resolve(mg, signal)) await this.saveObject(mg);
+      return undefined;
+    } catch (err) {
+      if (isConflict(err)) throw err;
+      const message = this.describe('cannot resolve references', err);
+      const failed = await this.fail(mg, Reason.CannotResolveResourceReferences, message);
+      // Waiting on an object that is not Ready yet: its dependency wiring wakes this one and the poll covers
+      // the rest; retrying with backoff would only spend reconciles (and the global rate) on certain failures.
+      return err instanceof NotReadyYet
+        ? { action: 'requeueAfter', delayMs: this.options.pollDelay(mg) }
+        : failed;
+    }
+  }
+
   private async step(
     mg: T,
     reason: string,

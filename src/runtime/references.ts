@@ -27,6 +27,14 @@ export class ReferenceError extends Error {
   override name = 'ReferenceError';
 }
 
+/**
+ * The referenced object exists but is not Ready yet. Not a failure to back off from: the kind's dependency
+ * wiring retries the referrer the moment the object turns Ready.
+ */
+export class NotReadyYet extends ReferenceError {
+  override name = 'NotReadyYet';
+}
+
 function controllerUid(obj: KubeObject): string | undefined {
   return obj.metadata.ownerReferences?.find((ref) => ref.controller === true)?.uid;
 }

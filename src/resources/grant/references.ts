@@ -7,7 +7,12 @@ import { kinds } from '../../apis/registry.ts';
 import type { KubeApi, KubeObject, ResourceType } from '../../kube/api.ts';
 import { getCondition } from '../../runtime/conditions.ts';
 import type { ManagedResource } from '../../runtime/managed.ts';
-import { ReferenceError, resolveReference, type NamespacedReference } from '../../runtime/references.ts';
+import {
+  NotReadyYet,
+  ReferenceError,
+  resolveReference,
+  type NamespacedReference,
+} from '../../runtime/references.ts';
 import { resolveInstanceRef, serverName } from '../instance/dependant.ts';
 
 type Parameters = DatabaseGrant['spec']['forProvider'];
@@ -50,7 +55,7 @@ async function resolveName(kube: KubeApi, mg: DatabaseGrant, field: NameField): 
   const target = await referenced<ManagedResource>(kube, mg, ref, field.target);
   if (getCondition(target.status?.conditions, 'Ready').status !== 'True') {
     const namespace = target.metadata.namespace ?? '';
-    throw new ReferenceError(`${field.target.kind} ${namespace}/${ref.name} is not Ready yet`);
+    throw new NotReadyYet(`${field.target.kind} ${namespace}/${ref.name} is not Ready yet`);
   }
   const name = serverName(target);
   const changed = ref !== current || fp[field.name] !== name;
