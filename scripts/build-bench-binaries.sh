@@ -7,25 +7,13 @@ set -euo pipefail
 
 PROVIDER_SQL_VERSION=${PROVIDER_SQL_VERSION:-0.16.0}
 
-cache=${DBOPS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/provider-dbops}
-bin="$cache/bin"
-mkdir -p "$bin" "$cache/src"
-
-command -v go >/dev/null || { echo "build-bench-binaries: 'go' is not on PATH; install Go >= 1.26" >&2; exit 1; }
-
-export GOMODCACHE="$cache/go/mod" GOCACHE="$cache/go/build" GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/go-build.sh
+source "$here/go-build.sh"
 
 build_provider_sql() {
-  local out="$bin/provider-sql-$PROVIDER_SQL_VERSION"
-  [ -x "$out" ] && return 0
-  echo "building provider-sql $PROVIDER_SQL_VERSION (once; cached in $bin; a few minutes cold)" >&2
-  local src="$cache/src/provider-sql-$PROVIDER_SQL_VERSION"
-  rm -rf "$src" && mkdir -p "$src" && cd "$src"
-  # A scratch module requiring the release, so its go.mod (not ours) decides every dependency's version.
-  printf 'module local/providersqlbuild\n\ngo 1.26\n' > go.mod
-  go get "github.com/crossplane-contrib/provider-sql@v$PROVIDER_SQL_VERSION" >/dev/null
-  go build -trimpath -ldflags "-s -w" -o "$out.tmp" github.com/crossplane-contrib/provider-sql/cmd/provider
-  mv "$out.tmp" "$out"
+  build_release provider-sql "$PROVIDER_SQL_VERSION" github.com/crossplane-contrib/provider-sql \
+    github.com/crossplane-contrib/provider-sql/cmd/provider
 }
 
 # The module's directory in the cache (its package/crds and examples), for the benchmark to read.

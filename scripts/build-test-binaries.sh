@@ -1,21 +1,16 @@
 #!/usr/bin/env bash
-# Builds the Go servers the test harness runs (etcd, kube-apiserver, kube-controller-manager for garbage
-# collection and namespace deletion) from the Go module proxy into a cache
-# outside the checkout, keyed by version, so every later run and CI reuses them. Idempotent: a binary that
-# already exists for its version is not rebuilt.
+# Builds the Go programs the tests run (etcd, kube-apiserver, kube-controller-manager for garbage collection and
+# namespace deletion, and Crossplane's CLI) from the Go module proxy into a cache outside the checkout, keyed by
+# version, so every later run and CI reuses them. Idempotent: a binary that already exists for its version is
+# not rebuilt.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/versions.env
 source "$here/versions.env"
 
-cache=${DBOPS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/provider-dbops}
-bin="$cache/bin"
-mkdir -p "$bin" "$cache/src"
-
-command -v go >/dev/null || { echo "build-test-binaries: 'go' is not on PATH; install Go >= 1.26" >&2; exit 1; }
-
-export GOMODCACHE="$cache/go/mod" GOCACHE="$cache/go/build" GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0
+# shellcheck source=scripts/go-build.sh
+source "$here/go-build.sh"
 
 build_etcd() {
   local out="$bin/etcd-$ETCD_VERSION"
@@ -63,23 +58,10 @@ build_kube_command() {
   mv "$out.tmp" "$out"
 }
 
+build_etcd
 # Crossplane's CLI: `crank render` is the real client of the composition function, `crank xpkg build` the
 # package builder.
-build_crank() {
-  local out="$bin/crank-$CRANK_VERSION"
-  [ -x "$out" ] && return 0
-  echo "building crank $CRANK_VERSION (once; cached in $bin)" >&2
-  local src="$cache/src/crank-$CRANK_VERSION"
-  rm -rf "$src" && mkdir -p "$src" && cd "$src"
-  # The proxy refuses the cmd/crank path as a module of its own, so build it as a package of a scratch module.
-  printf 'module local/crankbuild\n\ngo 1.26\n' > go.mod
-  go get "github.com/crossplane/crossplane/v2@v$CRANK_VERSION" >/dev/null
-  go build -trimpath -ldflags "-s -w" -o "$out.tmp" github.com/crossplane/crossplane/v2/cmd/crank
-  mv "$out.tmp" "$out"
-}
-
-build_etcd
-build_crank
+build_release crank "$CRANK_VERSION" github.com/crossplane/crossplane/v2 github.com/crossplane/crossplane/v2/cmd/crank
 build_kube_command kube-apiserver
 build_kube_command kube-controller-manager
 echo "$bin"
