@@ -9,7 +9,7 @@
 // For each: seconds to all Ready, CPU seconds and peak RSS of the process doing the work, sessions opened and
 // peak concurrent sessions (from the server's connection log), and what one idle poll cycle writes (API write
 // requests from the API server's counters, SQL statements from the server's statement log).
-// Run with `npm run bench -- sql [N]`.
+// Run with `npm run bench -- sql [N] [max reconcile rate, default 100]`.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +45,8 @@ import { inBatches, printChart, printTable } from './report.ts';
 
 const n = Number(process.argv[2] ?? 500);
 const poolSize = 5;
-const flags = { pollMs: 15_000, maxReconcileRate: 100 };
+/** Both providers get the same flags; the reconcile rate (second argument) caps reconciles per second. */
+const flags = { pollMs: 15_000, maxReconcileRate: Number(process.argv[3] ?? 100) };
 /** How many objects the "user" creates at once, for every contender alike. */
 const createWidth = 20;
 /** A contender not all Ready by then is reported with how far it got. */
