@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     address: config.address,
     tls: config.tls,
     logger,
+    logCalls: config.debug,
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

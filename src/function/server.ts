@@ -15,6 +15,8 @@ export interface FunctionServerOptions {
   /** A directory with tls.crt, tls.key and ca.crt (Crossplane's layout), or 'insecure' for plaintext. */
   tls: { certsDir: string } | 'insecure';
   logger: Logger;
+  /** Log a line per call (--debug); off, the summary is not even built. */
+  logCalls?: boolean;
   /** Largest request accepted; Crossplane's SDKs use 4 MiB. */
   maxReceiveMessageBytes?: number;
 }
@@ -55,11 +57,16 @@ function callSummary(request: RunFunctionRequest, response: RunFunctionResponse)
 }
 
 /** Runs the handler; a thrown error becomes a Fatal result, never a gRPC error (which would carry no result). */
-function answer(run: RunFunction, received: ReceivedRequest, logger: Logger): RunFunctionResponse {
+function answer(
+  run: RunFunction,
+  received: ReceivedRequest,
+  logger: Logger,
+  logCalls: boolean,
+): RunFunctionResponse {
   if (!received.readable) return fatalResponse(received.tag, received.reason);
   try {
     const response = run(received.request);
-    logger.debug(callSummary(received.request, response), 'RunFunction');
+    if (logCalls) logger.debug(callSummary(received.request, response), 'RunFunction');
     return response;
   } catch (err) {
     logger.error({ err }, 'RunFunction failed');
@@ -82,7 +89,7 @@ export async function startFunctionServer(
         call: grpc.ServerUnaryCall<ReceivedRequest, RunFunctionResponse>,
         callback: grpc.sendUnaryData<RunFunctionResponse>,
       ) => {
-        callback(null, answer(run, call.request, logger));
+        callback(null, answer(run, call.request, logger, options.logCalls ?? false));
       },
     });
   }
