@@ -1,10 +1,12 @@
 // Bytes ⇄ ProtoJSON for the function protocol, by reflection over proto/ (no generated code): protobufjs
 // decodes the wire format and its protojson extension maps google.protobuf.Struct, Value and Duration to
-// plain JSON, which the released protobufjs core leaves as nested messages.
+// plain JSON, which the released protobufjs core leaves as nested messages. Responses, the hot path, are
+// encoded from a message-shaped object built directly (response-wire.ts).
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import protojson from 'protobufjs/ext/protojson.js';
 import type { RunFunctionRequest, RunFunctionResponse } from './messages.ts';
+import { responseWire, type WireEnums } from './response-wire.ts';
 
 const protoDir = fileURLToPath(new URL('../../../proto/', import.meta.url));
 
@@ -25,6 +27,13 @@ function loadRoot(): protobuf.Root {
 const root = loadRoot();
 const requestType = root.lookupType('apiextensions.fn.proto.v1.RunFunctionRequest');
 const responseType = root.lookupType('apiextensions.fn.proto.v1.RunFunctionResponse');
+const enumValues = (name: string) => root.lookupEnum(`apiextensions.fn.proto.v1.${name}`).values;
+const enums: WireEnums = {
+  ready: enumValues('Ready'),
+  severity: enumValues('Severity'),
+  target: enumValues('Target'),
+  status: enumValues('Status'),
+};
 
 /** A request whose bytes decode but whose content JSON cannot carry (e.g. a NaN in a Struct). */
 export class UnrepresentableRequest extends Error {
@@ -56,7 +65,7 @@ export function decodeResponse(bytes: Uint8Array): RunFunctionResponse {
 }
 
 export function encodeResponse(response: RunFunctionResponse): Buffer {
-  return Buffer.from(responseType.encode(protojson.fromJson(responseType, response)).finish());
+  return Buffer.from(responseType.encode(responseWire(response, enums)).finish());
 }
 
 /** The gRPC path of RunFunction in one protocol package. */
