@@ -12,7 +12,11 @@ import {
   encodeResponse,
   UnrepresentableRequest,
 } from '../../../src/function/protocol/codec.ts';
-import type { JsonObject, RunFunctionRequest } from '../../../src/function/protocol/messages.ts';
+import type {
+  JsonObject,
+  RunFunctionRequest,
+  RunFunctionResponse,
+} from '../../../src/function/protocol/messages.ts';
 import { appDatabase, instance } from './fixtures.ts';
 
 // JSON as a Struct can carry it: finite doubles only (no -0: JSON has no distinct negative zero). No key
@@ -60,6 +64,48 @@ describe('codec', () => {
       desired: { resources: { db: { resource: { kind: 'Database' }, ready: 'READY_TRUE' as const } } },
       results: [{ severity: 'SEVERITY_FATAL' as const, message: 'm', target: 'TARGET_COMPOSITE' as const }],
       conditions: [{ type: 'InstanceReady', status: 'STATUS_CONDITION_FALSE' as const, reason: 'NotFound' }],
+    };
+    assert.deepEqual(decodeResponse(encodeResponse(rsp)), rsp);
+  });
+
+  it('encodes every part of a response the function writes, read back the way Crossplane reads it', () => {
+    const rsp: RunFunctionResponse = {
+      meta: { tag: 't', ttl: '1.500s' }, // ProtoJSON writes fractions in groups of 3 digits
+      desired: {
+        composite: {
+          resource: { status: { users: [{ name: 'a', n: 1.25 }], gone: null, ok: true } },
+          connectionDetails: { password: Buffer.from('s3cret').toString('base64') },
+          ready: 'READY_FALSE',
+        },
+        resources: {
+          user: { resource: { spec: { forProvider: { list: [[], {}, 'x'] } } } },
+          grant: { resource: {}, ready: 'READY_TRUE' },
+        },
+      },
+      results: [
+        {
+          severity: 'SEVERITY_WARNING',
+          message: 'w',
+          reason: 'Waiting',
+          target: 'TARGET_COMPOSITE_AND_CLAIM',
+        },
+      ],
+      context: { 'apiextensions.crossplane.io/environment': { a: 'b' } },
+      requirements: {
+        resources: {
+          byName: { apiVersion: 'v1', kind: 'Secret', matchName: 's', namespace: 'ns' },
+          byLabels: { apiVersion: 'v1', kind: 'ConfigMap', matchLabels: { labels: { app: 'x' } } },
+        },
+      },
+      conditions: [
+        {
+          type: 'InstanceReady',
+          status: 'STATUS_CONDITION_TRUE',
+          reason: 'Available',
+          message: 'ok',
+          target: 'TARGET_COMPOSITE_AND_CLAIM',
+        },
+      ],
     };
     assert.deepEqual(decodeResponse(encodeResponse(rsp)), rsp);
   });
