@@ -55,9 +55,10 @@ export type ReconcileResult =
 const done: ReconcileResult = { action: 'done' };
 const requeue: ReconcileResult = { action: 'requeue' };
 /**
- * After a create or delete request succeeded: observe again soon to confirm it, with the backoff earned by
- * earlier failures forgotten (crossplane-runtime requeues rate-limited here, so an object that waited on a
- * dependency through several failures then also waits out their backoff before it can turn Ready).
+ * After a create request succeeded: observe again at once to confirm it, with the backoff earned by earlier
+ * failures forgotten (crossplane-runtime requeues rate-limited here, so an object that waited on a dependency
+ * through several failures then also waited out their backoff before it could turn Ready). A resource still
+ * missing then is retried within the creation grace period, rate-limited, so this cannot loop.
  */
 const confirmSoon: ReconcileResult = { action: 'requeueAfter', delayMs: 0 };
 
@@ -425,7 +426,9 @@ export class ManagedReconciler<T extends ManagedResource> {
     // Deletion is never assumed: the next Observe must confirm the resource is gone.
     this.normal(mg, Reason.DeletedExternalResource, 'Successfully requested deletion of external resource');
     await this.writeStatus(mg, [deleting(), reconcileSuccess()]);
-    return confirmSoon;
+    // Rate-limited, not at once: a resource that lingers after a delete request (an asynchronous API) would
+    // otherwise be asked to delete again in a tight loop.
+    return requeue;
   }
 
   /** Runs one call of the external client in a child span; a failure's span message is the redacted error. */
