@@ -7,7 +7,7 @@ import type { Engine } from '../../apis/database-instance.ts';
 import type { JsonObject } from '../protocol/messages.ts';
 import { defaultPrivileges, type AppDatabasePlan, type UserPlan } from './spec.ts';
 
-export const componentLabel = 'dbops.dbprovision.io/component';
+const componentLabel = 'dbops.dbprovision.io/component';
 
 export interface InstanceTarget {
   name: string;

@@ -163,7 +163,7 @@ function present<K extends string, V>(key: K, value: V | undefined): { [P in K]?
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-export function databasePrivileges(engine: Engine): readonly string[] {
+function databasePrivileges(engine: Engine): readonly string[] {
   return engine === 'postgres' ? postgresPrivileges.database : mysqlPrivileges.database;
 }
 

@@ -44,7 +44,7 @@ function wireStruct(object: Record<string, JsonValue | undefined>): WireStruct {
 }
 
 /** "60s" or "1.5s" → google.protobuf.Duration's fields. */
-export function durationFields(text: string): { seconds: number; nanos: number } {
+function durationFields(text: string): { seconds: number; nanos: number } {
   const match = /^(\d+)(?:\.(\d{1,9}))?s$/.exec(text);
   if (match === null) throw new TypeError(`"${text}" is not a duration such as "60s"`);
   return { seconds: Number(match[1]), nanos: Number((match[2] ?? '').padEnd(9, '0')) };

@@ -25,7 +25,7 @@ async function usersOf(kube: KubeApi, instance: DatabaseInstance): Promise<strin
 }
 
 /** Why the instance cannot go yet; listing a few users is enough to act on. */
-export function stillInUse(users: readonly string[]): string {
+function stillInUse(users: readonly string[]): string {
   const shown = users.slice(0, 5).join(', ');
   const more = users.length > 5 ? ` and ${String(users.length - 5)} more` : '';
   return `still used by ${String(users.length)} resource(s): ${shown}${more}; delete them first, so they can clean up on the server`;
