@@ -2,16 +2,13 @@
 // and peak RSS are their own: provider-dbops (this repo's src/main.ts, compiled) and crossplane-contrib's
 // provider-sql (built from the Go module proxy by scripts/build-bench-binaries.sh).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
-import type { KubeApi, KubeObject, ResourceType } from '../src/kube/api.ts';
-import { crdType, isEstablished } from '../src/runtime/safe-start.ts';
+import type { KubeApi, ResourceType } from '../src/kube/api.ts';
+import { applyCrdDir } from '../test/harness/crds.ts';
 import { httpGet } from '../test/harness/https-probe.ts';
 import { freePort } from '../test/harness/ports.ts';
 import { startProcess, waitUntilReady, type ManagedProcess } from '../test/harness/processes.ts';
-import { eventually } from '../test/harness/wait.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -103,32 +100,10 @@ export function providerSqlBinary(): string {
 }
 
 /** Installs every CRD provider-sql ships (it starts controllers for all its kinds) and waits until served. */
-export async function installProviderSqlCrds(kube: KubeApi): Promise<void> {
-  const dir = join(buildBench('provider-sql-dir'), 'package', 'crds');
-  const crds = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => parse(readFileSync(join(dir, f), 'utf8')) as KubeObject);
-  for (const crd of crds) {
-    await kube.patch(crdType, { name: crd.metadata.name }, crd, {
-      strategy: 'apply',
-      fieldManager: 'dbops-bench',
-      force: true,
-    });
-  }
-  for (const crd of crds) {
-    await eventually(
-      `CRD ${crd.metadata.name} Established`,
-      async () => isEstablished(await kube.get(crdType, { name: crd.metadata.name })) || undefined,
-      60_000,
-    );
-  }
-  // Established precedes serving by a moment (a new CRD's storage answers 429 while it initialises).
-  for (const type of Object.values(providerSqlKinds)) {
-    await eventually(`${type.kind} served`, () => kube.list(type).then(() => true), 60_000);
-  }
+export function installProviderSqlCrds(kube: KubeApi): Promise<void> {
+  return applyCrdDir(kube, join(buildBench('provider-sql-dir'), 'package', 'crds'), 'dbops-bench');
 }
 
-/** provider-sql's namespaced PostgreSQL kinds (postgresql.sql.m.crossplane.io). */
 export const providerSqlKinds = Object.fromEntries(
   (
     [

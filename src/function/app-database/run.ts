@@ -40,10 +40,11 @@ function instanceSelector(choice: InstanceChoice): ResourceSelector {
   };
 }
 
+/** "DatabaseInstance ns/name", or for a selector "DatabaseInstance in ns labelled k=v". */
 function describe(choice: InstanceChoice): string {
   if (choice.name !== undefined) return `DatabaseInstance ${choice.namespace}/${choice.name}`;
   const labels = Object.entries(choice.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  return `a DatabaseInstance in ${choice.namespace} labelled ${labels.join(',')}`;
+  return `DatabaseInstance in ${choice.namespace} labelled ${labels.join(',')}`;
 }
 
 function stop(response: RunFunctionResponse, problems: Problem[]): RunFunctionResponse {
@@ -82,7 +83,7 @@ interface ResolvedInstance {
 function missingInstance(choice: InstanceChoice, wantedEngine: Engine | undefined): ResolvedInstance {
   const condition = instanceCondition(false, 'NotFound', `${describe(choice)} does not exist (yet)`);
   if (choice.name === undefined) {
-    const problem = { field: 'spec.instanceSelector', message: `no ${describe(choice).slice(2)} exists` };
+    const problem = { field: 'spec.instanceSelector', message: `no ${describe(choice)} exists` };
     return { problems: [problem], condition };
   }
   if (wantedEngine === undefined) {

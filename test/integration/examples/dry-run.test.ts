@@ -12,7 +12,6 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
-  readFileSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -20,14 +19,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { parse, stringify } from 'yaml';
-import type { KubeApi, KubeObject, ResourceType } from '../../../src/kube/api.ts';
+import { stringify } from 'yaml';
+import type { ResourceType } from '../../../src/kube/api.ts';
 import { loadClusterAccess } from '../../../src/kube/access.ts';
 import { createKubeApi, type KubeClient } from '../../../src/kube/client.ts';
 import { collectionPath, objectPath, queryString } from '../../../src/kube/paths.ts';
 import { RestTransport } from '../../../src/kube/rest.ts';
-import { crdType, isEstablished } from '../../../src/runtime/safe-start.ts';
-import { installCrds } from '../../harness/crds.ts';
+import { applyCrdDir, installCrds } from '../../harness/crds.ts';
 import { useTestEnvironment } from '../../harness/environment.ts';
 import { cacheDir, goBuiltServer, pinnedVersions } from '../../harness/tools.ts';
 import { eventually } from '../../harness/wait.ts';
@@ -57,27 +55,6 @@ function crossplaneCrdDir(): string {
   const version = pinnedVersions().crank;
   const mod = ['go', 'mod', 'github.com', 'crossplane', 'crossplane', `v2@v${version}`];
   return join(cacheDir(), ...mod, 'cluster', 'crds');
-}
-
-/** Server-side applies the CRDs of `dir` and waits until each is Established and served. */
-async function applyCrds(kube: KubeApi, dir: string): Promise<void> {
-  const crds = readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => parse(readFileSync(join(dir, f), 'utf8')) as KubeObject & { spec: { group: string } });
-  for (const crd of crds) {
-    await kube.patch(crdType, { name: crd.metadata.name }, crd, {
-      strategy: 'apply',
-      fieldManager,
-      force: true,
-    });
-  }
-  for (const crd of crds) {
-    await eventually(
-      `CRD ${crd.metadata.name} Established`,
-      async () => isEstablished(await kube.get(crdType, { name: crd.metadata.name })) || undefined,
-      30_000,
-    );
-  }
 }
 
 interface ApiResource {
@@ -248,7 +225,7 @@ describe('examples/ on the real API server and Crossplane’s validator', () => 
     });
     api = new ApiServer(transport);
     await installCrds(kube);
-    await applyCrds(kube, crossplaneCrds);
+    await applyCrdDir(kube, crossplaneCrds, fieldManager);
     // Discovery lags Established by a moment; wait until Crossplane's kinds are listed.
     await eventually('Crossplane kinds served', async () => {
       const probe = new ApiServer(transport);

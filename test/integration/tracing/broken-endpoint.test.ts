@@ -23,7 +23,6 @@ async function reconcileWhileTracingTo(endpoint: string, purpose: string) {
     logger,
   );
   const p = await startProvider(purpose);
-  let flushed: boolean | undefined;
   try {
     await p.instance('pg', 'postgres', p.env.postgres.admin);
     for (const i of [1, 2, 3]) {
@@ -49,21 +48,20 @@ async function reconcileWhileTracingTo(endpoint: string, purpose: string) {
     );
   } finally {
     await p.stop();
-    // Resolves within the shutdown timeout: false when spans were still queued and could not be sent, true
-    // when the exporter had already given up on every batch before shutdown (a race with the last poll).
-    flushed = await tracing.shutdown();
+    // Shutdown returning at all is what is proven (a hang would fail the test's timeout). Its answer is not:
+    // false when spans were still queued, true when the exporter had already given up on every batch.
+    await tracing.shutdown();
   }
-  return { flushed, messages };
+  return messages;
 }
 
 describe('a broken tracing endpoint', () => {
   it('a closed port: objects reach Ready, one warning, shutdown returns', { timeout: 120_000 }, async () => {
     const port = await freePort();
-    const { flushed, messages } = await reconcileWhileTracingTo(
+    const messages = await reconcileWhileTracingTo(
       `http://127.0.0.1:${String(port)}/v1/traces`,
       'trace-closed',
     );
-    assert.equal(typeof flushed, 'boolean');
     assert.equal(messages.warn.filter((m) => /cannot export spans/.test(m)).length, 1);
     assert.deepEqual(messages.error, []);
   });
@@ -71,9 +69,8 @@ describe('a broken tracing endpoint', () => {
   it('a server that never answers: objects reach Ready, shutdown returns', { timeout: 120_000 }, async () => {
     const blackhole = await startBlackhole();
     try {
-      const { flushed, messages } = await reconcileWhileTracingTo(blackhole.url, 'trace-blackhole');
+      const messages = await reconcileWhileTracingTo(blackhole.url, 'trace-blackhole');
       assert.ok(blackhole.connections() > 0, 'the exporter never connected');
-      assert.equal(typeof flushed, 'boolean');
       assert.equal(messages.warn.filter((m) => /cannot export spans/.test(m)).length, 1);
       assert.deepEqual(messages.error, []);
     } finally {

@@ -33,6 +33,15 @@ function traceOf(collector: Collector, namespace: string) {
   return { roots, all, children, reconciles, sqlUnder };
 }
 
+/** The objects of the traced scenario, each expected to leave reconcile spans. */
+const traced = [
+  ['DatabaseInstance', 'pg'],
+  ['Database', 'shop'],
+  ['DatabaseUser', 'app'],
+  ['DatabaseRole', 'readers'],
+  ['DatabaseGrant', 'app-connect'],
+] as const;
+
 describe('tracing to an OTLP/HTTP collector', () => {
   let collector: Collector;
   let tracing: Tracing;
@@ -85,13 +94,7 @@ describe('tracing to an OTLP/HTTP collector', () => {
       },
     });
     await p.create('Database', 'orphan', { forProvider: { instanceRef: { name: 'missing' } } });
-    for (const [kind, name] of [
-      ['DatabaseInstance', 'pg'],
-      ['Database', 'shop'],
-      ['DatabaseUser', 'app'],
-      ['DatabaseRole', 'readers'],
-      ['DatabaseGrant', 'app-connect'],
-    ] as const) {
+    for (const [kind, name] of traced) {
       await p.ready(kind, name);
     }
     await p.condition('Database', 'orphan', 'Synced', 'False', /not found/);
@@ -111,13 +114,7 @@ describe('tracing to an OTLP/HTTP collector', () => {
         : undefined;
     });
 
-    for (const [kind, name] of [
-      ['DatabaseInstance', 'pg'],
-      ['Database', 'shop'],
-      ['DatabaseUser', 'app'],
-      ['DatabaseRole', 'readers'],
-      ['DatabaseGrant', 'app-connect'],
-    ] as const) {
+    for (const [kind, name] of traced) {
       const spans = t.reconciles(kind, name);
       assert.ok(spans.length > 0, `no reconcile span for ${kind} ${name}`);
       for (const span of spans) {
