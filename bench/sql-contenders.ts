@@ -59,7 +59,11 @@ async function startWithMetrics(
  * Compiles src/ to JavaScript (as the image runs it, no TypeScript loader in the process) and starts
  * src/main.ts against the control plane.
  */
-export async function startProviderDbops(at: ProviderPlace, flags: ProviderFlags): Promise<RunningProvider> {
+export async function startProviderDbops(
+  at: ProviderPlace,
+  flags: ProviderFlags,
+  extraArgs: string[] = [],
+): Promise<RunningProvider> {
   const out = join(root, 'dist-bench', 'provider-dbops');
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const built = spawnSync(
@@ -79,6 +83,7 @@ export async function startProviderDbops(at: ProviderPlace, flags: ProviderFlags
       `--max-reconcile-rate=${String(flags.maxReconcileRate)}`,
       `--metrics-bind-address=127.0.0.1:${String(metrics)}`,
       `--health-probe-bind-address=127.0.0.1:${String(health)}`,
+      ...extraArgs,
     ],
     at,
     metrics,

@@ -2,9 +2,10 @@
 // sessions and statements from PostgreSQL's own log, CPU and peak RSS from /proc, API writes from the API
 // server's request counters, and time to all Ready from a watch. Nothing here needs the contender's cooperation,
 // so an in-process floor, our provider and provider-sql are measured alike.
-import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { parse } from 'yaml';
 import type { KubeApi, KubeObject, ResourceType, WatchHandle } from '../src/kube/api.ts';
@@ -75,6 +76,15 @@ export class PostgresLog {
     await this.superuser.query('SELECT pg_reload_conf()');
     // Backends reread the configuration between statements; give them a moment to pick it up.
     await sleep(300);
+  }
+
+  /**
+   * Brings the server and the machine to rest before a phase: a checkpoint writes out what earlier phases left
+   * dirty and `sync` waits for the disk to take it, so that no contender pays for the one before it.
+   */
+  async settle(): Promise<void> {
+    await this.superuser.query('CHECKPOINT');
+    await promisify(execFile)('sync');
   }
 
   /** Starts a phase: what the log holds so far is not counted. */
@@ -208,7 +218,16 @@ export class ApiRequests {
    * Write requests served so far, by "VERB group/resource[/subresource]". The API server's own lease renewals
    * are left out: they happen whatever runs.
    */
-  async writes(): Promise<Map<string, number>> {
+  writes(): Promise<Map<string, number>> {
+    return this.served(['POST', 'PUT', 'PATCH', 'DELETE', 'APPLY']);
+  }
+
+  /** Reads served so far (GET and LIST; watches are long-lived and not counted), keyed as writes() keys. */
+  reads(): Promise<Map<string, number>> {
+    return this.served(['GET', 'LIST']);
+  }
+
+  private async served(verbs: string[]): Promise<Map<string, number>> {
     const { status, body } = await httpGet(this.url, this.tls);
     if (status !== 200) throw new Error(`GET ${this.url}: ${String(status)}`);
     const out = new Map<string, number>();
@@ -218,7 +237,7 @@ export class ApiRequests {
         [...line.matchAll(/(\w+)="([^"]*)"/g)].map(([, k = '', v = '']) => [k, v]),
       );
       const verb = labels['verb'] ?? '';
-      if (!['POST', 'PUT', 'PATCH', 'DELETE', 'APPLY'].includes(verb)) continue;
+      if (!verbs.includes(verb)) continue;
       if (labels['resource'] === 'leases') continue;
       const sub = labels['subresource'] ? `/${labels['subresource']}` : '';
       const key = `${verb} ${labels['group'] ?? ''}/${labels['resource'] ?? ''}${sub}`;
@@ -250,6 +269,8 @@ export interface ReadyWait {
   namespace: string;
   count: number;
   timeoutMs?: number;
+  /** Told the first time each object is seen Ready, e.g. to draw how each kind progressed. */
+  onFirstReady?: (kind: string, name: string) => void;
 }
 
 /**
@@ -259,9 +280,10 @@ export interface ReadyWait {
  */
 export async function allReady(
   kube: KubeApi,
-  { types, namespace, count, timeoutMs = 1_800_000 }: ReadyWait,
+  { types, namespace, count, timeoutMs = 1_800_000, onFirstReady }: ReadyWait,
 ): Promise<number> {
   const ready = new Set<string>();
+  const seenReady = new Set<string>();
   const handles: WatchHandle[] = [];
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -269,8 +291,13 @@ export async function allReady(
     timer = setTimeout(resolve, timeoutMs);
     const note = (type: ResourceType, obj: Conditioned, gone = false): void => {
       const key = `${type.kind}/${obj.metadata.name}`;
-      if (!gone && isReady(obj)) ready.add(key);
-      else ready.delete(key);
+      if (!gone && isReady(obj)) {
+        ready.add(key);
+        if (!seenReady.has(key)) {
+          seenReady.add(key);
+          onFirstReady?.(type.kind, obj.metadata.name);
+        }
+      } else ready.delete(key);
       if (ready.size >= count) resolve();
     };
     const follow = async (type: ResourceType): Promise<void> => {
@@ -305,4 +332,57 @@ export async function allReady(
   clearTimeout(timer);
   for (const handle of handles) handle.stop();
   return ready.size;
+}
+
+/** CPU seconds used so far by each program on the machine (by command name), children that ended included. */
+export function cpuByProgram(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // ended while we were looking
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime, stime, and cutime, cstime: a PostgreSQL session's time lands in the postmaster when it ends.
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    out.set(comm, (out.get(comm) ?? 0) + ticks / clockTicks);
+  }
+  return out;
+}
+
+/** The machine's busy share of all its CPUs since `since` (from /proc/stat), and the reading to pass next time. */
+export function machineBusy(since?: number[]): { busy: number; reading: number[] } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const reading = line.trim().split(/\s+/).slice(1).map(Number);
+  if (since === undefined) return { busy: 0, reading };
+  const delta = reading.map((v, i) => v - (since[i] ?? 0));
+  const total = delta.reduce((a, b) => a + b, 0);
+  // Fields 3 and 4 are idle and iowait.
+  const idle = (delta[3] ?? 0) + (delta[4] ?? 0);
+  return { busy: total > 0 ? 1 - idle / total : 0, reading };
+}
+
+/** What the whole machine spent during one phase: its busy share and the CPU seconds of each program. */
+export interface MachineUse {
+  busy: number;
+  cpuByProgram: Map<string, number>;
+}
+
+/** Starts measuring a phase; the returned function ends it. */
+export function measureMachine(): () => MachineUse {
+  const before = cpuByProgram();
+  const { reading } = machineBusy();
+  return () => {
+    const after = cpuByProgram();
+    const used = new Map<string, number>();
+    for (const [program, seconds] of after) {
+      const delta = seconds - (before.get(program) ?? 0);
+      if (delta > 0.05) used.set(program, delta);
+    }
+    return { busy: machineBusy(reading).busy, cpuByProgram: used };
+  };
 }

@@ -9,7 +9,9 @@
 // For each: seconds to all Ready, CPU seconds and peak RSS of the process doing the work, sessions opened and
 // peak concurrent sessions (from the server's connection log), and what one idle poll cycle writes (API write
 // requests from the API server's counters, SQL statements from the server's statement log).
-// Run with `npm run bench -- sql [N] [max reconcile rate, default 100]`.
+// Run with `npm run bench -- sql [N] [max reconcile rate, default 100]`; BENCH_SQL_SKIP_PROVIDER_SQL=1 leaves out
+// provider-sql (the slowest contender) while iterating on our own provider; BENCH_SQL_TRACE=1 has provider-dbops
+// trace every reconcile to an in-process receiver and prints where its time went.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +22,7 @@ import { createKubeApi } from '../src/kube/client.ts';
 import { namespaceType, secretType } from '../src/kube/core.ts';
 import { installCrds } from '../test/harness/crds.ts';
 import { startControlPlane } from '../test/harness/kube.ts';
+import { startCollector, type Collector } from '../test/harness/otlp.ts';
 import { startPostgres, type DatabaseLogin } from '../test/harness/postgres.ts';
 import { eventually } from '../test/harness/wait.ts';
 import {
@@ -37,11 +40,14 @@ import {
   ApiRequests,
   countersDelta,
   cpuSeconds,
+  measureMachine,
   peakRssMiB,
+  type MachineUse,
   PostgresLog,
   type SessionStats,
 } from './sql-measure.ts';
 import { inBatches, printChart, printTable } from './report.ts';
+import { failures, kindTimeline, stepCosts } from './sql-trace.ts';
 
 const n = Number(process.argv[2] ?? 500);
 const poolSize = 5;
@@ -59,9 +65,17 @@ interface Result {
   rssMiB?: number;
   sessions: SessionStats;
   idle?: IdleCycle;
+  /** Per kind, the seconds after the first create at which each object was first seen Ready, in order. */
+  readyAt?: Map<string, number[]>;
+  machine?: MachineUse;
+  /** API write requests while racing, by verb and resource. */
+  raceWrites?: Map<string, number>;
+  /** When the first object was created, milliseconds since the epoch. */
+  startedMs?: number;
 }
 
 interface IdleCycle {
+  apiReads: number;
   apiWrites: number;
   apiWritesByKind: string;
   objectsChanged: number;
@@ -73,7 +87,7 @@ interface IdleCycle {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // Built before anything is timed: a cold build takes minutes and must not land inside a measurement.
-providerSqlBinary();
+if (process.env['BENCH_SQL_SKIP_PROVIDER_SQL'] !== '1') providerSqlBinary();
 
 const plane = await startControlPlane({ unlimited: true });
 const server = await startPostgres();
@@ -83,6 +97,8 @@ const log = await PostgresLog.open(server);
 const kube = await createKubeApi({ fromString: plane.kubeconfig });
 const api = ApiRequests.fromKubeconfig(plane.kubeconfig);
 const results: Result[] = [];
+const collector: Collector | undefined =
+  process.env['BENCH_SQL_TRACE'] === '1' ? await startCollector() : undefined;
 
 function login(role: { user: string; password: string }): DatabaseLogin {
   return { host: server.admin.host, port: server.admin.port, ...role };
@@ -97,8 +113,10 @@ function ownCpu(start: NodeJS.CpuUsage): number {
 async function directFloor(): Promise<Result> {
   const role = await log.createLogin('bench_floor');
   const pool = new pg.Pool({ ...login(role), database: 'postgres', max: poolSize });
+  await log.settle();
   log.mark();
   const cpu = process.cpuUsage();
+  const machine = measureMachine();
   const started = Date.now();
   await inBatches(n, poolSize, async (i) => {
     const db = pg.escapeIdentifier(`floor_db_${String(i)}`);
@@ -109,8 +127,15 @@ async function directFloor(): Promise<Result> {
   });
   const seconds = (Date.now() - started) / 1000;
   const cpuSeconds = ownCpu(cpu);
+  const used = machine();
   await pool.end();
-  return { name: 'direct SQL floor', seconds, cpuSeconds, sessions: await log.read(role.user) };
+  return {
+    name: 'direct SQL floor',
+    seconds,
+    cpuSeconds,
+    sessions: await log.read(role.user),
+    machine: used,
+  };
 }
 
 /** Our kinds' objects for index i in `namespace`, named with `prefix` so no two contenders share a name. */
@@ -178,8 +203,10 @@ async function kubeFloor(): Promise<Result> {
     reason: type === 'Ready' ? 'Available' : 'ReconcileSuccess',
     lastTransitionTime: now,
   }));
+  await log.settle();
   log.mark();
   const cpu = process.cpuUsage();
+  const machine = measureMachine();
   const started = Date.now();
   await Promise.all([
     inBatches(n, createWidth, async (i) => {
@@ -206,6 +233,7 @@ async function kubeFloor(): Promise<Result> {
   ]);
   const seconds = (Date.now() - started) / 1000;
   const cpuSeconds = ownCpu(cpu);
+  const used = machine();
   await pool.end();
   const sessions = await log.read(role.user);
   // Gone before our provider starts, which would otherwise take these objects up.
@@ -215,7 +243,7 @@ async function kubeFloor(): Promise<Result> {
     async () => ((await kube.get(namespaceType, { name: namespace })) === undefined ? true : undefined),
     300_000,
   );
-  return { name: 'SQL + Kubernetes floor', seconds, cpuSeconds, sessions };
+  return { name: 'SQL + Kubernetes floor', seconds, cpuSeconds, sessions, machine: used };
 }
 
 interface Contender {
@@ -241,10 +269,20 @@ async function versions(namespace: string, types: ResourceType[]): Promise<Map<s
 /** Creates the contender's 3N objects, times them to Ready, then watches one idle poll cycle. */
 async function race(contender: Contender): Promise<Result> {
   const { provider, namespace, types } = contender;
+  await log.settle();
   log.mark();
   const cpuBefore = cpuSeconds(provider.pid);
+  const machine = measureMachine();
+  const raceWritesBefore = await api.writes();
   const started = Date.now();
-  const ready = allReady(kube, { types, namespace, count: 3 * n, timeoutMs: readyTimeoutMs });
+  const readyAt = new Map<string, number[]>(types.map((type) => [type.kind, []]));
+  const ready = allReady(kube, {
+    types,
+    namespace,
+    count: 3 * n,
+    timeoutMs: readyTimeoutMs,
+    onFirstReady: (kind) => readyAt.get(kind)?.push((Date.now() - started) / 1000),
+  });
   await inBatches(n, createWidth, async (i) => {
     for (const [type, obj] of contender.objects(i)) await kube.create(type, obj);
   });
@@ -253,6 +291,8 @@ async function race(contender: Contender): Promise<Result> {
   const name =
     readyCount < 3 * n ? `${contender.name} (${String(readyCount)}/${String(3 * n)} Ready)` : contender.name;
   const seconds = (Date.now() - started) / 1000;
+  const used = machine();
+  const raceWrites = countersDelta(raceWritesBefore, await api.writes());
   const cpu = cpuSeconds(provider.pid) - cpuBefore;
   const rssMiB = peakRssMiB(provider.pid);
   const sessions = await log.read(contender.user);
@@ -262,9 +302,11 @@ async function race(contender: Contender): Promise<Result> {
   await log.configure({ log_statement: 'all' });
   const versionsBefore = await versions(namespace, types);
   const writesBefore = await api.writes();
+  const readsBefore = await api.reads();
   log.mark();
   await sleep(flags.pollMs + 5000);
   const writes = countersDelta(writesBefore, await api.writes());
+  const reads = countersDelta(readsBefore, await api.reads());
   const statements = await log.read(contender.user);
   await log.configure({ log_statement: 'none' });
   const versionsAfter = await versions(namespace, types);
@@ -276,7 +318,12 @@ async function race(contender: Contender): Promise<Result> {
     cpuSeconds: cpu,
     rssMiB,
     sessions,
+    readyAt,
+    machine: used,
+    raceWrites,
+    startedMs: started,
     idle: {
+      apiReads: [...reads.values()].reduce((a, b) => a + b, 0),
       apiWrites: [...writes.values()].reduce((a, b) => a + b, 0),
       apiWritesByKind: [...writes].map(([key, count]) => `${key}×${String(count)}`).join(' ') || '-',
       objectsChanged,
@@ -295,7 +342,8 @@ async function providerDbops(): Promise<Result> {
     metadata: { name: 'admin', namespace },
     stringData: { username: role.user, password: role.password },
   } as never);
-  const provider = await startProviderDbops(place, flags);
+  const tracing = collector ? [`--tracing-endpoint=${collector.url}`, '--tracing-sample-rate=1'] : [];
+  const provider = await startProviderDbops(place, flags, tracing);
   await kube.create(kinds.DatabaseInstance, {
     apiVersion: `${kinds.DatabaseInstance.group}/${kinds.DatabaseInstance.version}`,
     kind: 'DatabaseInstance',
@@ -431,13 +479,22 @@ function report(): void {
   );
   process.stdout.write('\n');
   printTable(
-    ['idle poll cycle', 'API writes', 'objects changed', 'SQL reads', 'SQL writes', 'API writes by kind'],
+    [
+      'idle poll cycle',
+      'API reads',
+      'API writes',
+      'objects changed',
+      'SQL reads',
+      'SQL writes',
+      'API writes by kind',
+    ],
     results.flatMap((r) =>
       r.idle === undefined
         ? []
         : [
             [
               r.name,
+              String(r.idle.apiReads),
               String(r.idle.apiWrites),
               String(r.idle.objectsChanged),
               String(r.idle.sqlReads),
@@ -445,6 +502,50 @@ function report(): void {
               r.idle.apiWritesByKind,
             ],
           ],
+    ),
+  );
+  process.stdout.write('\n');
+  printTable(
+    ['machine while racing', 'busy %', 'CPU s by program (top 5)'],
+    results.map((r) => [
+      r.name,
+      r.machine === undefined ? '-' : (r.machine.busy * 100).toFixed(0),
+      [...(r.machine?.cpuByProgram ?? [])]
+        .sort(([, a], [, b]) => b - a)
+        .slice(0, 5)
+        .map(([program, seconds]) => `${program} ${seconds.toFixed(1)}`)
+        .join(', '),
+    ]),
+  );
+  process.stdout.write('\n');
+  printTable(
+    [
+      'API writes while racing',
+      'per object',
+      'by verb and resource (the user creating the objects included)',
+    ],
+    results.flatMap((r) =>
+      r.raceWrites === undefined
+        ? []
+        : [
+            [
+              r.name,
+              ([...r.raceWrites.values()].reduce((a, b) => a + b, 0) / (3 * n)).toFixed(2),
+              [...r.raceWrites].map(([key, count]) => `${key}×${String(count)}`).join(' '),
+            ],
+          ],
+    ),
+  );
+  process.stdout.write('\n');
+  const shares = [0.1, 0.5, 0.9, 1];
+  printTable(
+    ['Ready over time', 'kind', ...shares.map((q) => `${String(q * 100)}% at s`)],
+    results.flatMap((r) =>
+      [...(r.readyAt ?? [])].map(([kind, times]) => [
+        r.name,
+        kind,
+        ...shares.map((q) => times[Math.ceil(q * n) - 1]?.toFixed(1) ?? '-'),
+      ]),
     ),
   );
   for (const r of results) {
@@ -460,16 +561,35 @@ function report(): void {
       `Provider logs: ${logDir}\n\nseconds to all Ready\n`,
   );
   printChart(results.map((r) => ({ label: r.name, value: r.seconds })));
+  const traced = results.find((r) => r.name.startsWith('provider-dbops'));
+  if (collector && traced?.startedMs !== undefined) {
+    // Only the race itself: the instance's set-up and the idle cycle are left out.
+    const raceEnd = traced.startedMs + traced.seconds * 1000;
+    const spans = collector.spans.filter((s) => s.startMs >= traced.startedMs! && s.startMs <= raceEnd);
+    process.stdout.write('\nprovider-dbops traced, until all Ready\n');
+    printTable(
+      ['kind', 'reconciles/object', 'first reconcile p50 s', 'last first reconcile s'],
+      kindTimeline(spans, traced.startedMs),
+    );
+    process.stdout.write('\n');
+    printTable(['step', 'count', 'total s', 'p50 ms', 'p99 ms'], stepCosts(spans).slice(0, 30));
+    process.stdout.write('\n');
+    printTable(['failed step', 'count', 'message'], failures(spans).slice(0, 15));
+  }
 }
 
 try {
+  // Autovacuum visits every database in turn, so its background work grows with the databases earlier phases
+  // left behind: off, later contenders are not taxed for them.
+  await log.configure({ autovacuum: 'off' });
   await installCrds(kube);
   results.push(await directFloor());
   results.push(await kubeFloor());
   results.push(await providerDbops());
-  results.push(await providerSql());
+  if (process.env['BENCH_SQL_SKIP_PROVIDER_SQL'] !== '1') results.push(await providerSql());
   report();
 } finally {
+  await collector?.close();
   await log.close();
   kube.close();
   await server.stop();

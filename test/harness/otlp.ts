@@ -13,6 +13,9 @@ export interface ReceivedSpan {
   name: string;
   attributes: Record<string, string | number | boolean>;
   status: { code: number; message?: string };
+  /** Start and end, milliseconds since the epoch. */
+  startMs: number;
+  endMs: number;
 }
 
 export interface Collector {
@@ -41,6 +44,8 @@ interface OtlpSpan {
   name: string;
   attributes?: OtlpAttribute[];
   status?: { code?: number; message?: string };
+  startTimeUnixNano?: string | number;
+  endTimeUnixNano?: string | number;
 }
 interface OtlpRequest {
   resourceSpans?: {
@@ -57,6 +62,9 @@ function attributeMap(list: OtlpAttribute[] | undefined): Record<string, string 
   }
   return out;
 }
+
+/** OTLP/JSON writes 64-bit nanoseconds as a decimal string; milliseconds fit a double exactly enough. */
+const nanosToMs = (nanos: string | number | undefined): number => Number(BigInt(nanos ?? 0) / 1000n) / 1000;
 
 /** Flattens one OTLP/JSON ExportTraceServiceRequest. */
 export function decodeTraces(body: string): ReceivedSpan[] {
@@ -75,6 +83,8 @@ export function decodeTraces(body: string): ReceivedSpan[] {
           code: s.status?.code ?? 0,
           ...(s.status?.message === undefined ? {} : { message: s.status.message }),
         },
+        startMs: nanosToMs(s.startTimeUnixNano),
+        endMs: nanosToMs(s.endTimeUnixNano),
       })),
     );
   });
