@@ -5,6 +5,7 @@ import type { KubeApi, KubeObject, ResourceType } from '../kube/api.ts';
 import { Informer } from './informer.ts';
 import { nopLogger, type Logger } from '../log/logger.ts';
 import type { ObjectKey } from './managed.ts';
+import type { OwnWrites } from './own-writes.ts';
 import { desiredStateChanged } from './predicates.ts';
 import type { ReconcileRateLimiter } from './rate-limiter.ts';
 import type { ReconcileResult } from './reconciler.ts';
@@ -23,6 +24,8 @@ export interface ControllerOptions {
   namespace?: string;
   queue?: WorkQueue;
   log?: Logger;
+  /** The reconciler's own writes: reads prefer them while the cache lags, and their watch events are no news. */
+  ownWrites?: OwnWrites<KubeObject>;
 }
 
 export type Reconcile = (key: ObjectKey) => Promise<ReconcileResult>;
@@ -63,18 +66,26 @@ export class Controller<T extends KubeObject> {
         this.queue.add(keyOfObject(obj));
       },
       update: (oldObj, newObj) => {
-        if (desiredStateChanged(oldObj, newObj)) this.queue.add(keyOfObject(newObj));
+        if (!desiredStateChanged(oldObj, newObj)) return;
+        const enqueue = () => {
+          this.queue.add(keyOfObject(newObj));
+        };
+        if (options.ownWrites) options.ownWrites.onWatched(newObj, enqueue);
+        else enqueue();
       },
       delete: (obj) => {
+        options.ownWrites?.forget(obj);
         this.queue.add(keyOfObject(obj));
       },
     });
   }
 
-  /** A private copy of the cached object, which the reconciler may change freely. */
+  /** A private copy of the object (the cached one, or our newer write), which the reconciler may change freely. */
   get(key: ObjectKey): T | undefined {
     const cached = this.informer.get(key.namespace, key.name);
-    return cached === undefined ? undefined : structuredClone(cached);
+    const copy = cached === undefined ? undefined : structuredClone(cached);
+    const own = this.options.ownWrites;
+    return own === undefined ? copy : (own.freshest(queueKey(key), copy) as T | undefined);
   }
 
   /** Queues a key from outside the informer (e.g. a watched dependant changed). */

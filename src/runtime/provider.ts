@@ -10,6 +10,7 @@ import type { EventRecorder } from './events.ts';
 import type { ExternalConnector } from './external.ts';
 import { Informer } from './informer.ts';
 import { LeaderElector, type LeaderElectionOptions } from './leader-election.ts';
+import { OwnWrites } from './own-writes.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ManagedResource } from './managed.ts';
 import { nextPollDelay, type PollSettings } from './poll.ts';
@@ -26,6 +27,8 @@ export interface ManagedKind<T extends ManagedResource = ManagedResource> {
   resolveReferences?: ReconcilerDeps<T>['resolveReferences'];
   /** Kinds whose readiness changes should reconcile this kind's dependants at once. */
   dependsOn?: readonly Dependency<T>[];
+  /** See ReconcilerOptions.deterministicExternal; true for every SQL kind. */
+  deterministicExternal?: boolean;
 }
 
 export interface ProviderRuntimeOptions {
@@ -140,9 +143,14 @@ export class ProviderRuntime {
     }
   }
 
-  private controllerFor<T extends KubeObject>(type: ResourceType, name: string): Controller<T> {
+  private controllerFor<T extends KubeObject>(
+    type: ResourceType,
+    name: string,
+    ownWrites?: OwnWrites<KubeObject>,
+  ): Controller<T> {
     const controller = new Controller<T>(this.options.kube, type, {
       name,
+      ...(ownWrites ? { ownWrites } : {}),
       concurrency: this.options.maxReconcileRate,
       rateLimiter: new ReconcileRateLimiter(this.rateLimiter),
       resyncMs: this.options.syncIntervalMs,
@@ -159,7 +167,8 @@ export class ProviderRuntime {
     if (!(await this.whenEstablished(kind.type))) return;
     const o = this.options;
     const name = `managed/${kind.type.kind.toLowerCase()}.${kind.type.group}`;
-    const controller = this.controllerFor<ManagedResource>(kind.type, name);
+    const ownWrites = new OwnWrites<KubeObject>();
+    const controller = this.controllerFor<ManagedResource>(kind.type, name, ownWrites);
     this.managedControllers.push(controller);
     o.cache?.register(kind.type, controller.informer as unknown as Informer<KubeObject>, o.namespace);
     const reconciler = new ManagedReconciler<ManagedResource>(
@@ -172,10 +181,12 @@ export class ProviderRuntime {
         log: o.log,
         metrics: o.metrics,
         redact: o.redact,
+        ownWrites: ownWrites as OwnWrites<ManagedResource>,
         ...(kind.resolveReferences ? { resolveReferences: kind.resolveReferences } : {}),
       },
       {
         ...defaultReconcilerOptions,
+        deterministicExternal: kind.deterministicExternal ?? false,
         ...(o.creationGracePeriodMs === undefined ? {} : { creationGracePeriodMs: o.creationGracePeriodMs }),
         managementPoliciesEnabled: o.managementPoliciesEnabled,
         pollDelay: (mg) => nextPollDelay(mg, o.poll),

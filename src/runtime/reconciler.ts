@@ -41,6 +41,7 @@ import type { EventRecorder } from './events.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ManagedResource, ObjectKey } from './managed.ts';
 import { ManagementPolicyResolver } from './management-policies.ts';
+import type { OwnWrites } from './own-writes.ts';
 import { managedPhase } from './phase.ts';
 import { failActiveSpan, inSpan } from '../tracing/spans.ts';
 
@@ -66,7 +67,6 @@ const confirmSoon: ReconcileResult = { action: 'requeueAfter', delayMs: 0 };
 export const Reason = {
   CannotConnectToProvider: 'CannotConnectToProvider',
   CannotDisconnectFromProvider: 'CannotDisconnectFromProvider',
-  CannotInitializeManagedResource: 'CannotInitializeManagedResource',
   CannotResolveResourceReferences: 'CannotResolveResourceReferences',
   CannotObserveExternalResource: 'CannotObserveExternalResource',
   CannotCreateExternalResource: 'CannotCreateExternalResource',
@@ -100,6 +100,8 @@ export interface ReconcilerDeps<T extends ManagedResource> {
   /** Makes error text safe for conditions and events (no passwords). */
   redact?: (text: string) => string;
   clock?: () => Date;
+  /** Every write of the resource goes through it, so that the next reconcile starts from what we wrote. */
+  ownWrites?: OwnWrites<T>;
 }
 
 export interface ReconcilerOptions {
@@ -111,12 +113,21 @@ export interface ReconcilerOptions {
   pollDelay: (mg: ManagedResource) => number;
   /** crossplane's management-policies feature flag. */
   managementPoliciesEnabled: boolean;
+  /**
+   * The external resource's name is known before Create (SQL objects are named by their spec) and Observe sees
+   * a Create at once (no eventual consistency). Then the create-pending/-succeeded/-failed annotations are not
+   * written: they exist to tell, after a crash, whether a create under a generated name happened, and to give
+   * an eventually consistent API a grace period. And a create is confirmed by observing again in the same
+   * reconcile instead of in another one, which saves a status write and a trip through the queue.
+   */
+  deterministicExternal: boolean;
 }
 
 export const defaultReconcilerOptions: Omit<ReconcilerOptions, 'pollDelay'> = {
   timeoutMs: 60_000,
   creationGracePeriodMs: 30_000,
   managementPoliciesEnabled: true,
+  deterministicExternal: false,
 };
 
 /** One reconcile's connected state, passed between the steps. */
@@ -142,6 +153,11 @@ export function canonicalJson(value: unknown): string {
 export class ManagedReconciler<T extends ManagedResource> {
   /** The status each reconcile's copy had when read (or last written), to skip writes that change nothing. */
   private readonly statusAsRead = new WeakMap<T, string>();
+  /**
+   * Copies whose metadata or spec changed in memory (external name defaulted, references resolved) and are not
+   * saved yet: they are saved with the finalizer, in one write, once Observe has succeeded.
+   */
+  private readonly unsaved = new WeakSet<T>();
   private readonly clock: () => Date;
   private readonly redact: (text: string) => string;
 
@@ -201,10 +217,7 @@ export class ManagedReconciler<T extends ManagedResource> {
     }
     const deleting = mg.metadata.deletionTimestamp !== undefined;
     if (deleting && !policy.shouldDelete()) return this.orphan(mg);
-    if (!deleting) {
-      const initialised = await this.initialize(mg);
-      if (initialised !== undefined) return initialised;
-    }
+    if (!deleting) this.initialize(mg);
     // SQL object names are deterministic (the external name is known before Create), so an interrupted create
     // is safe to retry: Observe finds out whether it happened. This is crossplane's WithDeterministicExternalName.
     if (externalCreateIncomplete(mg)) this.deps.log.debug({}, 'resuming after an incomplete create');
@@ -247,21 +260,15 @@ export class ManagedReconciler<T extends ManagedResource> {
     }
   }
 
-  /** Defaults the external name to metadata.name (crossplane's NameAsExternalName initializer). */
-  private async initialize(mg: T): Promise<ReconcileResult | undefined> {
-    if (externalName(mg) !== undefined) return undefined;
+  /**
+   * Defaults the external name to metadata.name (crossplane's NameAsExternalName initializer). crossplane saves
+   * it at once; here it is saved with the finalizer, one write fewer, and until then nothing but this
+   * reconcile's own Observe reads it.
+   */
+  private initialize(mg: T): void {
+    if (externalName(mg) !== undefined) return;
     setExternalName(mg, mg.metadata.name);
-    try {
-      await this.saveObject(mg);
-      return undefined;
-    } catch (err) {
-      if (isConflict(err)) throw err;
-      return this.fail(
-        mg,
-        Reason.CannotInitializeManagedResource,
-        this.describe('cannot initialize managed resource', err),
-      );
-    }
+    this.unsaved.add(mg);
   }
 
   private async withExternal(
@@ -321,7 +328,7 @@ export class ManagedReconciler<T extends ManagedResource> {
     const failed =
       (await this.publish(mg, observation.connectionDetails)) ??
       (await this.step(mg, Reason.CannotUpdateManagedResource, 'cannot add finalizer', () =>
-        this.addFinalizer(mg),
+        this.saveWithFinalizer(mg),
       ));
     if (failed) return failed;
     if (!observation.resourceExists && policy.shouldCreate()) return this.createExternal(attempt);
@@ -374,36 +381,65 @@ export class ManagedReconciler<T extends ManagedResource> {
 
   private async createExternal(attempt: Attempt<T>): Promise<ReconcileResult> {
     const { mg, client, signal } = attempt;
-    // The pending mark is written with a conflict-checked update: a 409 proves our copy was stale, and
-    // creating from a stale copy could leak a resource, so we start over.
-    setExternalCreatePending(mg, this.clock());
-    try {
-      await this.saveObject(mg);
-    } catch (err) {
-      if (isConflict(err)) throw err;
-      await this.writeStatus(mg, [
-        creating(),
-        reconcileError(this.describe('cannot update managed resource', err)),
-      ]);
-      return requeue;
+    const annotate = !this.options.deterministicExternal;
+    if (annotate) {
+      // The pending mark is written with a conflict-checked update: a 409 proves our copy was stale, and
+      // creating from a stale copy could leak a resource, so we start over.
+      setExternalCreatePending(mg, this.clock());
+      try {
+        await this.saveObject(mg);
+      } catch (err) {
+        if (isConflict(err)) throw err;
+        await this.writeStatus(mg, [
+          creating(),
+          reconcileError(this.describe('cannot update managed resource', err)),
+        ]);
+        return requeue;
+      }
     }
     let creation: ExternalCreation;
     try {
       creation = await this.external('create', 'create failed', () => client.create(mg, signal));
     } catch (err) {
-      setExternalCreateFailed(mg, this.clock());
-      await this.saveCriticalAnnotations(mg);
+      if (annotate) {
+        setExternalCreateFailed(mg, this.clock());
+        await this.saveCriticalAnnotations(mg);
+      }
       return this.fail(mg, Reason.CannotCreateExternalResource, this.describe('create failed', err), [
         creating(),
       ]);
     }
-    setExternalCreateSucceeded(mg, this.clock());
-    await this.saveCriticalAnnotations(mg);
+    if (annotate) {
+      setExternalCreateSucceeded(mg, this.clock());
+      await this.saveCriticalAnnotations(mg);
+    }
     const failed = await this.publish(mg, creation.connectionDetails);
     if (failed) return failed;
     this.normal(mg, Reason.CreatedExternalResource, 'Successfully requested creation of external resource');
+    if (!annotate) return this.confirmCreate(attempt);
     await this.writeStatus(mg, [creating(), reconcileSuccess()]);
     return confirmSoon;
+  }
+
+  /**
+   * Observes a resource just created, in the same reconcile (see deterministicExternal): found, it goes on as
+   * any existing resource (Ready, or updated to the spec); not found, it is created again after a backoff.
+   */
+  private async confirmCreate(attempt: Attempt<T>): Promise<ReconcileResult> {
+    const { mg, client, signal } = attempt;
+    let observation: ExternalObservation;
+    try {
+      observation = await this.external('observe', 'observe failed', () => client.observe(mg, signal));
+    } catch (err) {
+      return this.fail(mg, Reason.CannotObserveExternalResource, this.describe('observe failed', err), [
+        creating(),
+      ]);
+    }
+    if (!observation.resourceExists) {
+      await this.writeStatus(mg, [creating(), reconcileSuccess()]);
+      return requeue;
+    }
+    return (await this.publish(mg, observation.connectionDetails)) ?? this.syncExisting(attempt, observation);
   }
 
   private async deleteExternal(attempt: Attempt<T>, exists: boolean): Promise<ReconcileResult> {
@@ -443,17 +479,20 @@ export class ManagedReconciler<T extends ManagedResource> {
     signal: AbortSignal,
   ): Promise<ReconcileResult | undefined> {
     try {
-      if (await resolve(mg, signal)) await this.saveObject(mg);
+      // Saved with the finalizer once Observe has succeeded (crossplane saves at once: one write more).
+      if (await resolve(mg, signal)) this.unsaved.add(mg);
       return undefined;
     } catch (err) {
       if (isConflict(err)) throw err;
       const message = this.describe('cannot resolve references', err);
-      const failed = await this.fail(mg, Reason.CannotResolveResourceReferences, message);
+      if (!(err instanceof NotReadyYet))
+        return this.fail(mg, Reason.CannotResolveResourceReferences, message);
       // Waiting on an object that is not Ready yet: its dependency wiring wakes this one and the poll covers
-      // the rest; retrying with backoff would only spend reconciles (and the global rate) on certain failures.
-      return err instanceof NotReadyYet
-        ? { action: 'requeueAfter', delayMs: this.options.pollDelay(mg) }
-        : failed;
+      // the rest; retrying with backoff would only spend reconciles (and the global rate) on certain waits.
+      // The event is sent when the wait starts or its reason changes, not on every wake-up.
+      if (await this.writeStatus(mg, [reconcileError(message)]))
+        this.warn(mg, Reason.CannotResolveResourceReferences, message);
+      return { action: 'requeueAfter', delayMs: this.options.pollDelay(mg) };
     }
   }
 
@@ -478,9 +517,11 @@ export class ManagedReconciler<T extends ManagedResource> {
     );
   }
 
-  private async addFinalizer(mg: T): Promise<void> {
-    if (mg.metadata.finalizers?.includes(managedFinalizer)) return;
-    mg.metadata.finalizers = [...(mg.metadata.finalizers ?? []), managedFinalizer];
+  /** Adds the finalizer and saves it with any unsaved change in one write; nothing to do, no write. */
+  private async saveWithFinalizer(mg: T): Promise<void> {
+    const hasFinalizer = mg.metadata.finalizers?.includes(managedFinalizer) ?? false;
+    if (hasFinalizer && !this.unsaved.has(mg)) return;
+    if (!hasFinalizer) mg.metadata.finalizers = [...(mg.metadata.finalizers ?? []), managedFinalizer];
     await this.saveObject(mg);
   }
 
@@ -495,9 +536,14 @@ export class ManagedReconciler<T extends ManagedResource> {
    * reply carries the old status, and what Observe learned must still reach the status write.
    */
   private async saveObject(mg: T): Promise<void> {
-    const saved = await this.deps.kube.update<T>(this.deps.type, mg);
+    const saved = await this.write(mg, () => this.deps.kube.update<T>(this.deps.type, mg));
     mg.metadata = saved.metadata;
     mg.spec = saved.spec;
+    this.unsaved.delete(mg);
+  }
+
+  private write(mg: T, send: () => Promise<T>): Promise<T> {
+    return this.deps.ownWrites ? this.deps.ownWrites.write(mg, send) : send();
   }
 
   /**
@@ -523,8 +569,11 @@ export class ManagedReconciler<T extends ManagedResource> {
     }
   }
 
-  /** Sets conditions and the derived phase, then writes the status subresource (409 → quiet requeue). */
-  private async writeStatus(mg: T, conditions: NewCondition[]): Promise<void> {
+  /**
+   * Sets conditions and the derived phase, then writes the status subresource (409 → quiet requeue). Returns
+   * whether anything was written.
+   */
+  private async writeStatus(mg: T, conditions: NewCondition[]): Promise<boolean> {
     const now = this.clock();
     const merged = setConditions(mg.status?.conditions, conditions, {
       now,
@@ -538,11 +587,12 @@ export class ManagedReconciler<T extends ManagedResource> {
     // An unchanged status is not sent: an idle poll then costs no write request at all (the API server would
     // treat the PUT as a no-op anyway, but it still has to receive, decode and compare it).
     const serialised = canonicalJson(mg.status);
-    if (serialised === this.statusAsRead.get(mg)) return;
+    if (serialised === this.statusAsRead.get(mg)) return false;
     this.statusAsRead.set(mg, serialised);
     try {
-      const saved = await this.deps.kube.updateStatus<T>(this.deps.type, mg);
+      const saved = await this.write(mg, () => this.deps.kube.updateStatus<T>(this.deps.type, mg));
       mg.metadata = saved.metadata;
+      return true;
     } catch (err) {
       if (isConflict(err)) throw new ConflictSignal('status update conflict');
       throw err;

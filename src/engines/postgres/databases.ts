@@ -9,6 +9,12 @@ import type { Connections } from './pool.ts';
 import { checkAborted, execute, executeChanges } from './run.ts';
 import { createDatabaseSql, dropDatabaseSql } from './sql/database.ts';
 
+/** Extensions and schemas live inside the database: they are read and applied there only when managed. */
+function managesContents(desired: DatabaseParameters): boolean {
+  const p = desired.postgres;
+  return (p?.extensions?.length ?? 0) + (p?.schemas?.length ?? 0) > 0;
+}
+
 async function readObserved(
   c: Connections,
   name: string,
@@ -16,10 +22,7 @@ async function readObserved(
 ): Promise<ObservedDatabase | undefined> {
   const row = await c.with(undefined, (client) => readDatabase(client, name));
   if (row === undefined) return undefined;
-  const p = desired.postgres;
-  const wantsContents = (p?.extensions?.length ?? 0) + (p?.schemas?.length ?? 0) > 0;
-  // Extensions and schemas live inside the database: read them only when the spec manages some.
-  if (!wantsContents || !row.allowConnections) return row;
+  if (!managesContents(desired) || !row.allowConnections) return row;
   return { ...row, ...(await c.with(name, readContents)) };
 }
 
@@ -100,7 +103,10 @@ export async function createDatabase(
     // 42P04 duplicate_database: adopt it; Update below brings it to the spec.
     if (sqlState(err) !== '42P04') throw describeError(`create database ${name}`, err);
   }
-  if (desired.postgres?.allowConnections === false) return;
+  // A committed database whose catalog row allows connections accepts them, and Observe (run again right
+  // after a create) reads that row and corrects any difference: a session is opened in the new database only
+  // when its contents are managed, and that first session is also where a refusal would show.
+  if (desired.postgres?.allowConnections === false || !managesContents(desired)) return;
   await waitForConnections(c, name, options.timeoutMs, options.signal);
   await updateDatabase(c, name, desired, options.signal);
 }

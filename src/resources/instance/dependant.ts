@@ -122,5 +122,7 @@ export function kindOnInstance<T extends Dependant>(
     resolveReferences: (mg) => resolveInstanceRef(ctx.kube, mg),
     dependsOn: [instanceDependency],
     connector: onInstance(ctx.instances, counted),
+    // SQL objects are named by their spec, and a server shows what it created at once.
+    deterministicExternal: true,
   };
 }

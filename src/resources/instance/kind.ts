@@ -73,5 +73,7 @@ export function databaseInstanceKind(ctx: KindContext): ManagedKind<DatabaseInst
   return {
     type: kinds.DatabaseInstance,
     connector: { connect: (mg) => Promise.resolve(instanceClient(ctx, mg)) },
+    // The server itself: it always exists, so no create is ever tracked.
+    deterministicExternal: true,
   };
 }

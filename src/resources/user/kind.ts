@@ -108,6 +108,8 @@ function userClient(kube: KubeApi, engine: Engine, instance: DatabaseInstance): 
       const p = await thePlan(mg);
       await engine.createUser(serverName(mg), mg.spec.forProvider, p.password, signal);
       passwordSet(mg, p);
+      // The reconciler observes again right after a create: the server has this password now.
+      plan = { ...p, inSync: true };
       return { connectionDetails: details(mg, instance, p.password) };
     },
     async update(mg, signal) {

@@ -337,6 +337,65 @@ describe('managed reconciler on a real API server', () => {
     }
   });
 
+  it('with deterministic external names: Ready in one reconcile, one metadata and one status write, no create-* annotations', async () => {
+    const ns = await freshNamespace(kube, 'deterministic');
+    const h = await startHarness(kube, { namespace: ns, deterministicExternal: true });
+    const { resourceVersion } = await kube.list(roleType, { namespace: ns });
+    const modified: ManagedResource[] = [];
+    const watch = await kube.watch<ManagedResource & KubeObject>(
+      roleType,
+      { namespace: ns, resourceVersion },
+      (type, obj) => {
+        if (type === 'MODIFIED') modified.push(obj);
+      },
+      () => undefined,
+    );
+    try {
+      await kube.create(roleType, role(ns, 'app'));
+      const mg = await ready(ns, 'app');
+      assert.equal(h.fake.calls.create, 1);
+      console.log(
+        JSON.stringify(h.results),
+        modified.map((m) => m.metadata.resourceVersion),
+      );
+      assert.equal(h.fake.calls.observe, 2, 'observed, created, observed again in the same reconcile');
+      assert.equal(mg.metadata.annotations?.[Annotation.ExternalName], 'app');
+      assert.deepEqual(mg.metadata.finalizers, [managedFinalizer]);
+      for (const a of [Annotation.ExternalCreatePending, Annotation.ExternalCreateSucceeded])
+        assert.equal(mg.metadata.annotations[a], undefined, a);
+      await sleep(1_000); // nothing more may follow
+      assert.equal(modified.length, 2, 'external name and finalizer together, then the Ready status');
+      assert.deepEqual(modified[0]?.metadata.finalizers, [managedFinalizer]);
+      assert.equal(modified[0]?.metadata.annotations?.[Annotation.ExternalName], 'app');
+      assert.equal(condition(modified[1], 'Ready')?.status, 'True');
+      assert.deepEqual(
+        h.results.filter((r) => r.key === 'app').map((r) => r.result.action),
+        ['requeueAfter'],
+        'one reconcile, ending in the poll',
+      );
+      assert.ok((await eventReasons(kube, ns, 'app')).includes('CreatedExternalResource'));
+    } finally {
+      watch.stop();
+      await h.stop();
+    }
+  });
+
+  it('with deterministic external names: a failed create is retried, nothing is annotated', async () => {
+    const fake = new FakeExternal();
+    fake.failNext('create', 'quota exceeded');
+    const ns = await freshNamespace(kube, 'deterministic-fails');
+    const h = await startHarness(kube, { namespace: ns, fake, deterministicExternal: true });
+    try {
+      await kube.create(roleType, role(ns, 'app'));
+      const mg = await ready(ns, 'app');
+      assert.equal(fake.calls.create, 2);
+      assert.equal(mg.metadata.annotations?.[Annotation.ExternalCreateFailed], undefined);
+      assert.ok((await eventReasons(kube, ns, 'app')).includes('CannotCreateExternalResource'));
+    } finally {
+      await h.stop();
+    }
+  });
+
   it('does not hot-loop: an idle Ready object is reconciled only by the poll and written to never', async () => {
     const { ns, h } = await setUp('idle', 2_000);
     try {

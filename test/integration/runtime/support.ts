@@ -7,6 +7,7 @@ import { Controller } from '../../../src/runtime/controller.ts';
 import { eventResource, KubeEventRecorder } from '../../../src/runtime/events.ts';
 import { nopLogger } from '../../../src/log/logger.ts';
 import type { ManagedResource, ObjectKey } from '../../../src/runtime/managed.ts';
+import { OwnWrites } from '../../../src/runtime/own-writes.ts';
 import { nextPollDelay } from '../../../src/runtime/poll.ts';
 import {
   defaultReconcilerOptions,
@@ -65,6 +66,8 @@ export interface HarnessOptions {
   pollMs?: number;
   fake?: FakeExternal;
   namespace: string;
+  /** ReconcilerOptions.deterministicExternal (default false: crossplane's own protocol). */
+  deterministicExternal?: boolean;
 }
 
 /** A reconciler for DatabaseRole objects against `fake`, reading objects through `get`. */
@@ -72,27 +75,48 @@ export function makeReconciler(
   kube: KubeApi,
   fake: FakeExternal,
   get: (key: ObjectKey) => ManagedResource | undefined,
-  pollMs = 60_000,
+  options: { pollMs?: number; deterministicExternal?: boolean; ownWrites?: OwnWrites<KubeObject> } = {},
 ): ManagedReconciler<ManagedResource> {
+  const { pollMs = 60_000, ownWrites } = options;
   return new ManagedReconciler<ManagedResource>(
-    { kube, type: roleType, connector: fake, get, events: new KubeEventRecorder(kube), log: nopLogger },
+    {
+      kube,
+      type: roleType,
+      connector: fake,
+      get,
+      events: new KubeEventRecorder(kube),
+      log: nopLogger,
+      ...(ownWrites ? { ownWrites: ownWrites as OwnWrites<ManagedResource> } : {}),
+    },
     {
       ...defaultReconcilerOptions,
       creationGracePeriodMs: 0,
+      deterministicExternal: options.deterministicExternal ?? false,
       pollDelay: (mg) => nextPollDelay(mg, { pollMs }),
     },
   );
 }
 
-/** A controller for DatabaseRole objects in one namespace, reconciled against `fake`. */
+/** A controller for DatabaseRole objects in one namespace, reconciled against `fake`, wired as the provider's. */
 export async function startHarness(kube: KubeApi, options: HarnessOptions): Promise<Harness> {
   const fake = options.fake ?? new FakeExternal();
-  const controller = new Controller<ManagedResource>(kube, roleType, { name: 'test', concurrency: 2 });
+  const ownWrites = new OwnWrites<KubeObject>();
+  const controller = new Controller<ManagedResource>(kube, roleType, {
+    name: 'test',
+    concurrency: 2,
+    ownWrites,
+  });
   const reconciler = makeReconciler(
     kube,
     fake,
     (key) => (key.namespace === options.namespace ? controller.get(key) : undefined),
-    options.pollMs,
+    {
+      ownWrites,
+      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+      ...(options.deterministicExternal === undefined
+        ? {}
+        : { deterministicExternal: options.deterministicExternal }),
+    },
   );
   const results: Harness['results'] = [];
   await controller.start(async (key) => {
