@@ -562,14 +562,15 @@ function report(): void {
   );
   printChart(results.map((r) => ({ label: r.name, value: r.seconds })));
   const traced = results.find((r) => r.name.startsWith('provider-dbops'));
-  if (collector && traced?.startedMs !== undefined) {
+  const startedMs = traced?.startedMs;
+  if (collector && traced && startedMs !== undefined) {
     // Only the race itself: the instance's set-up and the idle cycle are left out.
-    const raceEnd = traced.startedMs + traced.seconds * 1000;
-    const spans = collector.spans.filter((s) => s.startMs >= traced.startedMs! && s.startMs <= raceEnd);
+    const raceEnd = startedMs + traced.seconds * 1000;
+    const spans = collector.spans.filter((s) => s.startMs >= startedMs && s.startMs <= raceEnd);
     process.stdout.write('\nprovider-dbops traced, until all Ready\n');
     printTable(
       ['kind', 'reconciles/object', 'first reconcile p50 s', 'last first reconcile s'],
-      kindTimeline(spans, traced.startedMs),
+      kindTimeline(spans, startedMs),
     );
     process.stdout.write('\n');
     printTable(['step', 'count', 'total s', 'p50 ms', 'p99 ms'], stepCosts(spans).slice(0, 30));

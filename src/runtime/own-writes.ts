@@ -75,9 +75,9 @@ export class OwnWrites<T extends KubeObject> {
   onWatched(obj: T, foreign: () => void): void {
     const version = obj.metadata.resourceVersion;
     const entry = this.byKey.get(keyOf(obj));
-    if (version === undefined || entry === undefined) return foreign();
-    if (entry.produced.has(version)) return;
-    if (entry.inFlight > 0) entry.parked.push({ version, foreign });
+    if (version !== undefined && entry?.produced.has(version)) return;
+    if (version !== undefined && entry !== undefined && entry.inFlight > 0)
+      entry.parked.push({ version, foreign });
     else foreign();
   }
 

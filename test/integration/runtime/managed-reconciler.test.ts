@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from '../../../src/kube/api.ts';
 import type { KubeClient } from '../../../src/kube/client.ts';
-import { Annotation } from '../../../src/runtime/annotations.ts';
+import { Annotation, externalName } from '../../../src/runtime/annotations.ts';
 import { connectionSecretType } from '../../../src/runtime/connection-secret.ts';
 import type { ManagedResource } from '../../../src/runtime/managed.ts';
 import { managedFinalizer } from '../../../src/runtime/reconciler.ts';
@@ -365,9 +365,11 @@ describe('managed reconciler on a real API server', () => {
         assert.equal(mg.metadata.annotations[a], undefined, a);
       await sleep(1_000); // nothing more may follow
       assert.equal(modified.length, 2, 'external name and finalizer together, then the Ready status');
-      assert.deepEqual(modified[0]?.metadata.finalizers, [managedFinalizer]);
-      assert.equal(modified[0]?.metadata.annotations?.[Annotation.ExternalName], 'app');
-      assert.equal(condition(modified[1], 'Ready')?.status, 'True');
+      const [saved, statusWritten] = modified;
+      assert.ok(saved !== undefined && statusWritten !== undefined);
+      assert.deepEqual(saved.metadata.finalizers, [managedFinalizer]);
+      assert.equal(externalName(saved), 'app');
+      assert.equal(condition(statusWritten, 'Ready')?.status, 'True');
       assert.deepEqual(
         h.results.filter((r) => r.key === 'app').map((r) => r.result.action),
         ['requeueAfter'],

@@ -107,9 +107,9 @@ describe('own writes', () => {
     const reply = version('5', 'reply');
     await own.write(version('4'), () => Promise.resolve(reply));
     reply.metadata.labels = { at: 'changed by the writer' };
-    const first = own.freshest(key, version('4'));
-    assert.equal(first?.metadata.labels?.['at'], 'reply');
-    if (first) first.metadata.labels = { at: 'changed by the reader' };
+    const first = own.freshest(key, version('4')) ?? version('none');
+    assert.equal(first.metadata.labels?.['at'], 'reply');
+    first.metadata.labels = { at: 'changed by the reader' };
     assert.equal(own.freshest(key, version('4'))?.metadata.labels?.['at'], 'reply');
   });
 
