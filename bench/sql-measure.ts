@@ -87,6 +87,37 @@ export class PostgresLog {
     await promisify(execFile)('sync');
   }
 
+  /**
+   * The statements `user` spent most server time on, from pg_stat_statements (when the server preloads it):
+   * rows of [calls, total ms, mean ms, statement]. Utility statements are not normalised by the extension, so
+   * quoted names, literals and numbers are folded here to group alike ones.
+   */
+  async topStatements(user: string, limit = 10): Promise<string[][]> {
+    await this.superuser.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const { rows } = await this.superuser.query<{ calls: string; total: number; query: string }>(
+      `SELECT s.calls, s.total_exec_time AS total, s.query FROM pg_stat_statements s
+         JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = $1`,
+      [user],
+    );
+    const groups = new Map<string, { calls: number; total: number }>();
+    for (const row of rows) {
+      const shape = row.query
+        .replace(/\s+/g, ' ')
+        .replace(/"[^"]*"/g, '"…"')
+        .replace(/'[^']*'/g, "'…'")
+        .replace(/\d+/g, 'N')
+        .slice(0, 110);
+      const group = groups.get(shape) ?? { calls: 0, total: 0 };
+      group.calls += Number(row.calls);
+      group.total += row.total;
+      groups.set(shape, group);
+    }
+    return [...groups]
+      .sort(([, a], [, b]) => b.total - a.total)
+      .slice(0, limit)
+      .map(([shape, g]) => [String(g.calls), g.total.toFixed(0), (g.total / g.calls).toFixed(2), shape]);
+  }
+
   /** Starts a phase: what the log holds so far is not counted. */
   mark(): void {
     this.offset = statSync(this.file).size;
@@ -347,8 +378,10 @@ export function cpuByProgram(): Map<string, number> {
     }
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime, stime, and cutime, cstime: a PostgreSQL session's time lands in the postmaster when it ends.
-    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    // utime and stime; for PostgreSQL also cutime and cstime: a session's time lands in the postmaster when it
+    // ends. (Other programs' reaped children would count for programs that did not spend it.)
+    const counted = comm === 'postgres' ? [11, 12, 13, 14] : [11, 12];
+    const ticks = counted.reduce((sum, i) => sum + Number(fields[i]), 0);
     out.set(comm, (out.get(comm) ?? 0) + ticks / clockTicks);
   }
   return out;

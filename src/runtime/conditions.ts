@@ -125,6 +125,21 @@ export function getCondition(conditions: readonly Condition[] | undefined, type:
   return conditions?.find((c) => c.type === type) ?? { type, status: 'Unknown' };
 }
 
+/**
+ * Conditions stamped with generation `from`, stamped `to` instead: for a save by the reconciler itself
+ * (resolved references, the defaulted external name), which moves the generation without changing what the
+ * user asked for, so what was observed against `from` still holds for `to`.
+ */
+export function restampGeneration(
+  conditions: readonly Condition[] | undefined,
+  from: number | undefined,
+  to: number | undefined,
+): Condition[] | undefined {
+  if (conditions === undefined || from === undefined || to === undefined || from === to)
+    return conditions && [...conditions];
+  return conditions.map((c) => (c.observedGeneration === from ? { ...c, observedGeneration: to } : c));
+}
+
 /** Sets conditions on a resource's status in place, as an external client's Observe does for Ready. */
 export function markConditions(
   mg: { metadata: { generation?: number }; status?: { conditions?: Condition[] } },

@@ -24,6 +24,7 @@ import {
   reconcileError,
   reconcilePaused,
   reconcileSuccess,
+  restampGeneration,
   setConditions,
   type NewCondition,
 } from './conditions.ts';
@@ -537,6 +538,12 @@ export class ManagedReconciler<T extends ManagedResource> {
    */
   private async saveObject(mg: T): Promise<void> {
     const saved = await this.write(mg, () => this.deps.kube.update<T>(this.deps.type, mg));
+    const conditions = restampGeneration(
+      mg.status?.conditions,
+      mg.metadata.generation,
+      saved.metadata.generation,
+    );
+    if (conditions !== undefined) mg.status = { ...mg.status, conditions };
     mg.metadata = saved.metadata;
     mg.spec = saved.spec;
     this.unsaved.delete(mg);

@@ -45,6 +45,8 @@ async function canQuery(login: pg.ClientConfig): Promise<boolean> {
 export interface PostgresOptions {
   /** Serve TLS with this certificate and key (PEM files); TCP logins then must use TLS. */
   tls?: { cert: string; key: string };
+  /** More server settings, given as -c name=value (e.g. shared_preload_libraries for a benchmark). */
+  settings?: Record<string, string>;
 }
 
 /** Copies the server certificate and key where the server account can read them (PostgreSQL wants 0600). */
@@ -94,7 +96,10 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       ],
       { ...(account ?? {}), stdio: ['ignore', 'ignore', 'pipe'] },
     );
-    const extraArgs = options.tls ? installTls(dir, options.tls, account) : [];
+    const extraArgs = [
+      ...(options.tls ? installTls(dir, options.tls, account) : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ];
     if (options.tls) {
       // Only the bootstrap superuser's socket login stays plain, so a plain TCP connection cannot pass unseen.
       writeFileSync(

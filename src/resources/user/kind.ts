@@ -9,7 +9,7 @@ import type { Engine } from '../../engines/engine.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import { secretType, secretValue, type Secret } from '../../kube/core.ts';
 import { formatTimestamp } from '../../runtime/annotations.ts';
-import { checkSecretOwnership } from '../../runtime/connection-secret.ts';
+import { checkSecretOwnership, mergedSecretData } from '../../runtime/connection-secret.ts';
 import type { ConnectionDetails, ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
 import { kindOnInstance, observed, serverName, type KindContext } from '../instance/dependant.ts';
@@ -24,10 +24,12 @@ interface PasswordPlan {
   inSync: boolean;
   /** resourceVersion of the passwordSecretRef Secret the password came from. */
   sourceVersion?: string;
+  /** The connection Secret as read for this plan, when it is ours. */
+  published?: Secret;
 }
 
-/** The password this user last published to its connection Secret, if that Secret is ours to read. */
-async function publishedPassword(kube: KubeApi, mg: DatabaseUser): Promise<string | undefined> {
+/** This user's connection Secret, if there is one and it is ours to read. */
+async function ownConnectionSecret(kube: KubeApi, mg: DatabaseUser): Promise<Secret | undefined> {
   const ref = mg.spec.writeConnectionSecretToRef;
   if (ref === undefined) return undefined;
   const secret = await kube.get<Secret>(secretType, {
@@ -40,7 +42,7 @@ async function publishedPassword(kube: KubeApi, mg: DatabaseUser): Promise<strin
   } catch {
     return undefined; // publishing will fail with the ownership error; never adopt a stranger's password
   }
-  return secretValue(secret, 'password');
+  return secret;
 }
 
 async function planPassword(kube: KubeApi, mg: DatabaseUser): Promise<PasswordPlan> {
@@ -54,10 +56,22 @@ async function planPassword(kube: KubeApi, mg: DatabaseUser): Promise<PasswordPl
       sourceVersion,
     };
   }
-  const published = await publishedPassword(kube, mg);
-  return published === undefined
+  const published = await ownConnectionSecret(kube, mg);
+  const password = published && secretValue(published, 'password');
+  return published === undefined || password === undefined
     ? { password: generatePassword(passwordGeneration), inSync: false }
-    : { password: published, inSync: true };
+    : { password, inSync: true, published };
+}
+
+/**
+ * The details to publish, or undefined when the Secret read for the plan already holds them (and is ours):
+ * an idle poll then reads the Secret once, not a second time to publish nothing.
+ */
+function detailsToPublish(plan: PasswordPlan, wanted: ConnectionDetails): ConnectionDetails | undefined {
+  const current = plan.published;
+  // Controlled means controlled by this user (ownConnectionSecret checked); an uncontrolled one is adopted.
+  const controlled = current?.metadata.ownerReferences?.some((ref) => ref.controller === true) ?? false;
+  return controlled && mergedSecretData(current?.data, wanted) === undefined ? undefined : wanted;
 }
 
 function details(mg: DatabaseUser, instance: DatabaseInstance, password: string): ConnectionDetails {
@@ -102,7 +116,8 @@ function userClient(kube: KubeApi, engine: Engine, instance: DatabaseInstance): 
         differences: p.inSync ? o.differences : [...o.differences, 'password changed'],
       });
       // Only a password the server has is published.
-      return p.inSync ? { ...result, connectionDetails: details(mg, instance, p.password) } : result;
+      const publish = p.inSync ? detailsToPublish(p, details(mg, instance, p.password)) : undefined;
+      return publish ? { ...result, connectionDetails: publish } : result;
     },
     async create(mg, signal) {
       const p = await thePlan(mg);

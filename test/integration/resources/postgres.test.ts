@@ -418,6 +418,49 @@ describe('SQL kinds on PostgreSQL', () => {
     await p.gone('DatabaseUser', 'pending');
   });
 
+  it('applied all at once, reaches Ready, then idle polls write nothing to the objects', async () => {
+    const names = { database: `idle_db_${tag}`, user: `idle_user_${tag}` };
+    // Grant first: it waits for the other two, the order a `kubectl apply -f dir/` may well take.
+    await p.create('DatabaseGrant', 'idle-grant', {
+      forProvider: {
+        instanceRef: { name: 'pg' },
+        userRef: { name: 'idle-user' },
+        databaseRef: { name: 'idle-db' },
+        postgres: { database: { privileges: ['CONNECT'] } },
+      },
+    });
+    await p.create(
+      'DatabaseUser',
+      'idle-user',
+      {
+        forProvider: { instanceRef: { name: 'pg' } },
+        writeConnectionSecretToRef: { name: 'idle-user' },
+      },
+      { 'crossplane.io/external-name': names.user },
+    );
+    await p.create(
+      'Database',
+      'idle-db',
+      { forProvider: { instanceRef: { name: 'pg' } } },
+      {
+        'crossplane.io/external-name': names.database,
+      },
+    );
+    const kinds = [
+      ['DatabaseGrant', 'idle-grant'],
+      ['DatabaseUser', 'idle-user'],
+      ['Database', 'idle-db'],
+    ] as const;
+    for (const [kind, name] of kinds) await p.ready(kind, name);
+    const versions = async () =>
+      Promise.all(kinds.map(async ([kind, name]) => (await p.get(kind, name))?.metadata.resourceVersion));
+    // A moment for anything still in flight, then three polls (1.5 s apart) that must change nothing.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const before = await versions();
+    await new Promise((resolve) => setTimeout(resolve, 4500));
+    assert.deepEqual(await versions(), before);
+  });
+
   it('refuses bad input with a clear condition and sends nothing to the server', async () => {
     const long = `x${'y'.repeat(70)}`;
     await p.create(

@@ -9,6 +9,7 @@ import {
   reconcileError,
   reconcilePaused,
   reconcileSuccess,
+  restampGeneration,
   setConditions,
   unavailable,
   type ConditionView,
@@ -283,6 +284,35 @@ describe('getCondition', () => {
   for (const [name, tc] of Object.entries(cases)) {
     it(name, () => {
       assert.deepEqual(getCondition(tc.list, tc.type), tc.want, tc.reason);
+    });
+  }
+});
+
+describe('restampGeneration', () => {
+  const at = (observedGeneration?: number): Condition => ({
+    type: 'Ready',
+    status: 'True',
+    reason: 'Available',
+    lastTransitionTime: '2026-01-01T00:00:00Z',
+    ...(observedGeneration === undefined ? {} : { observedGeneration }),
+  });
+  const cases: { name: string; conditions?: Condition[]; from?: number; to?: number; want?: Condition[] }[] =
+    [
+      {
+        name: 'stamped with the old generation: moved on',
+        conditions: [at(1)],
+        from: 1,
+        to: 2,
+        want: [at(2)],
+      },
+      { name: 'stamped with another generation: kept', conditions: [at(3)], from: 1, to: 2, want: [at(3)] },
+      { name: 'not stamped: kept', conditions: [at()], from: 1, to: 2, want: [at()] },
+      { name: 'generation unchanged: kept', conditions: [at(1)], from: 1, to: 1, want: [at(1)] },
+      { name: 'no conditions: none', from: 1, to: 2 },
+    ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepEqual(restampGeneration(c.conditions, c.from, c.to), c.want);
     });
   }
 });
