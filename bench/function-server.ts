@@ -15,3 +15,7 @@ const server = await startFunctionServer(handler, {
   logger: createLogger({ level: 'error', format: 'json' }),
 });
 process.stdout.write(`${String(server.port)}\n`);
+// Exits normally on SIGINT, so that a --cpu-prof profile is written.
+process.on('SIGINT', () => {
+  void server.stop().then(() => process.exit(0));
+});

@@ -10,6 +10,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import type { JsonObject, RunFunctionRequest } from '../src/function/protocol/messages.ts';
@@ -72,7 +73,10 @@ async function startServer(
   handler: string,
 ): Promise<{ child: ChildProcessByStdio<null, Readable, null>; address: string }> {
   const script = fileURLToPath(new URL('./function-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, handler], {
+  // BENCH_FUNCTION_PROFILE=<dir>: each server writes V8 CPU profiles (one per thread) to <dir>/<handler>.
+  const profile = process.env['BENCH_FUNCTION_PROFILE'];
+  const profiling = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(profile, handler)}`];
+  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', script, handler], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -94,7 +98,7 @@ interface Contender {
   client: RawFunctionClient;
   latencies: number[];
   rates: number[];
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 const req = encodeRequest(request());
@@ -107,9 +111,11 @@ async function contender(handler: string): Promise<Contender> {
     client,
     latencies: [],
     rates: [],
-    stop: () => {
+    stop: async () => {
       client.close();
-      child.kill('SIGKILL');
+      // SIGINT lets a profiled server write its profile on the way out.
+      child.kill('SIGINT');
+      await once(child, 'exit');
     },
   };
 }
@@ -158,8 +164,7 @@ try {
     await round(fnServer, Math.ceil(calls / rounds));
   }
 } finally {
-  floorServer.stop();
-  fnServer.stop();
+  await Promise.all([floorServer.stop(), fnServer.stop()]);
 }
 const floor = summary(floorServer);
 const fn = summary(fnServer);

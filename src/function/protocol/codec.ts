@@ -1,12 +1,12 @@
 // Bytes ⇄ ProtoJSON for the function protocol, by reflection over proto/ (no generated code): protobufjs
 // decodes the wire format and its protojson extension maps google.protobuf.Struct, Value and Duration to
 // plain JSON, which the released protobufjs core leaves as nested messages. Responses, the hot path, are
-// encoded from a message-shaped object built directly (response-wire.ts).
+// written directly (response-encoder.ts).
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import protojson from 'protobufjs/ext/protojson.js';
 import type { RunFunctionRequest, RunFunctionResponse } from './messages.ts';
-import { responseWire, type WireEnums } from './response-wire.ts';
+import { encodeResponseBytes, type WireEnums } from './response-encoder.ts';
 
 const protoDir = fileURLToPath(new URL('../../../proto/', import.meta.url));
 
@@ -65,7 +65,7 @@ export function decodeResponse(bytes: Uint8Array): RunFunctionResponse {
 }
 
 export function encodeResponse(response: RunFunctionResponse): Buffer {
-  return Buffer.from(responseType.encode(responseWire(response, enums)).finish());
+  return encodeResponseBytes(response, enums);
 }
 
 /** The gRPC path of RunFunction in one protocol package. */

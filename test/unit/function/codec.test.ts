@@ -58,6 +58,41 @@ describe('codec', () => {
     );
   });
 
+  it('writes responses protobufjs reads back the same, for property-based resources, keys and context', () => {
+    // Keys and values over all of Unicode (the writer counts UTF-8 bytes itself for short strings).
+    const unicodeKey = fc.string({ unit: 'grapheme' }).filter((k) => k !== '__proto__');
+    const resources = fc.dictionary(unicodeKey, jsonObject, { noNullPrototype: true, maxKeys: 5 });
+    fc.assert(
+      fc.property(
+        jsonObject,
+        resources,
+        fc.option(jsonObject, { nil: undefined }),
+        (composite, composed, context) => {
+          const rsp: RunFunctionResponse = {
+            meta: { tag: 'property' },
+            desired: {
+              composite: { resource: composite },
+              // ProtoJSON leaves an empty map out.
+              ...(Object.keys(composed).length === 0
+                ? {}
+                : {
+                    resources: Object.fromEntries(
+                      Object.entries(composed).map(([name, resource]) => [
+                        name,
+                        { resource, ready: 'READY_TRUE' as const },
+                      ]),
+                    ),
+                  }),
+            },
+            ...(context === undefined ? {} : { context }),
+          };
+          assert.deepEqual(decodeResponse(encodeResponse(rsp)), rsp);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('encodes responses with enum names, a Duration TTL and readiness', () => {
     const rsp = {
       meta: { tag: 'x', ttl: '60s' },
