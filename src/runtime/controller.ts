@@ -66,10 +66,11 @@ export class Controller<T extends KubeObject> {
         this.queue.add(keyOfObject(obj));
       },
       update: (oldObj, newObj) => {
-        if (!desiredStateChanged(oldObj, newObj)) return;
+        const changed = desiredStateChanged(oldObj, newObj);
         const enqueue = () => {
-          this.queue.add(keyOfObject(newObj));
+          if (changed) this.queue.add(keyOfObject(newObj));
         };
+        // Told of every update, also status-only ones, so that it can forget what the cache has caught up with.
         if (options.ownWrites) options.ownWrites.onWatched(newObj, enqueue);
         else enqueue();
       },

@@ -70,12 +70,17 @@ export class OwnWrites<T extends KubeObject> {
 
   /**
    * Calls `foreign` unless this watched version is one our own writes produced; while a write of the object
-   * is unanswered the decision waits for its reply.
+   * is unanswered the decision waits for its reply. Every watched update passes here: once the cache holds
+   * our last write, the object is forgotten (no copy is kept longer than the watch takes to deliver it).
    */
   onWatched(obj: T, foreign: () => void): void {
     const version = obj.metadata.resourceVersion;
-    const entry = this.byKey.get(keyOf(obj));
-    if (version !== undefined && entry?.produced.has(version)) return;
+    const key = keyOf(obj);
+    const entry = this.byKey.get(key);
+    if (version !== undefined && entry?.produced.has(version)) {
+      if (entry.inFlight === 0 && entry.latest?.metadata.resourceVersion === version) this.byKey.delete(key);
+      return;
+    }
     if (version !== undefined && entry !== undefined && entry.inFlight > 0)
       entry.parked.push({ version, foreign });
     else foreign();

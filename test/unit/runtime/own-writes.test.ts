@@ -77,6 +77,16 @@ describe('own writes', () => {
     );
   });
 
+  it('forgets an object as soon as the watch delivers its last write', async () => {
+    const own = new OwnWrites<KubeObject>();
+    await write(own, '4', '5');
+    await write(own, '5', '6');
+    assert.equal(foreign(own, '5'), false, 'an earlier write of ours: still remembered');
+    assert.equal(own.freshest(key, version('5'))?.metadata.resourceVersion, '6');
+    assert.equal(foreign(own, '6'), false, 'our last write: dropped, and the object forgotten');
+    assert.equal(own.freshest(key, version('5'))?.metadata.resourceVersion, '5', 'the cache again');
+  });
+
   it('decides an event that beats its write’s reply once the reply is in', async () => {
     const own = new OwnWrites<KubeObject>();
     let answer!: (reply: KubeObject) => void;
