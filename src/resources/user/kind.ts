@@ -28,7 +28,11 @@ interface PasswordPlan {
   published?: Secret;
 }
 
-/** This user's connection Secret, if there is one and it is ours to read. */
+/**
+ * This user's connection Secret, if there is one. A Secret the user may not write (another object's, or not a
+ * connection Secret) stops the reconcile here, before any password is made up and set on the server that
+ * could never be published.
+ */
 async function ownConnectionSecret(kube: KubeApi, mg: DatabaseUser): Promise<Secret | undefined> {
   const ref = mg.spec.writeConnectionSecretToRef;
   if (ref === undefined) return undefined;
@@ -36,12 +40,7 @@ async function ownConnectionSecret(kube: KubeApi, mg: DatabaseUser): Promise<Sec
     namespace: mg.metadata.namespace ?? '',
     name: ref.name,
   });
-  if (secret === undefined) return undefined;
-  try {
-    checkSecretOwnership(secret, mg);
-  } catch {
-    return undefined; // publishing will fail with the ownership error; never adopt a stranger's password
-  }
+  if (secret !== undefined) checkSecretOwnership(secret, mg);
   return secret;
 }
 

@@ -418,6 +418,27 @@ describe('SQL kinds on PostgreSQL', () => {
     await p.gone('DatabaseUser', 'pending');
   });
 
+  it('refuses a connection Secret that is not its own before creating the user, and leaves it untouched', async () => {
+    await p.secret('taken', { password: 'keep me' });
+    const name = `taken_user_${tag}`;
+    await p.create(
+      'DatabaseUser',
+      'taken',
+      { forProvider: { instanceRef: { name: 'pg' } }, writeConnectionSecretToRef: { name: 'taken' } },
+      { 'crossplane.io/external-name': name },
+    );
+    await p.condition(
+      'DatabaseUser',
+      'taken',
+      'Synced',
+      'False',
+      /refusing to modify uncontrolled secret taken/,
+    );
+    const roles = await asAdmin('postgres', 'SELECT 1 FROM pg_roles WHERE rolname = $1', [name]);
+    assert.equal(roles.length, 0, 'no role was created');
+    assert.deepEqual(await p.secretData('taken'), { password: 'keep me' });
+  });
+
   it('applied all at once, reaches Ready, then idle polls write nothing to the objects', async () => {
     const names = { database: `idle_db_${tag}`, user: `idle_user_${tag}` };
     // Grant first: it waits for the other two, the order a `kubectl apply -f dir/` may well take.
