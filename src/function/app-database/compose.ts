@@ -35,12 +35,14 @@ function managed(
   externalName: string | undefined,
   forProvider: JsonObject,
 ): JsonObject {
-  const annotations: JsonObject =
-    externalName === undefined ? {} : { 'crossplane.io/external-name': externalName };
+  const labels = { [componentLabel]: componentValue(key) };
   return {
     apiVersion,
     kind,
-    metadata: { labels: { [componentLabel]: componentValue(key) }, annotations },
+    metadata:
+      externalName === undefined
+        ? { labels }
+        : { labels, annotations: { 'crossplane.io/external-name': externalName } },
     spec: { forProvider },
   };
 }
