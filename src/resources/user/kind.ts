@@ -9,7 +9,7 @@ import type { Engine } from '../../engines/engine.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import { secretType, secretValue, type Secret } from '../../kube/core.ts';
 import { formatTimestamp } from '../../runtime/annotations.ts';
-import { checkSecretOwnership, mergedSecretData } from '../../runtime/connection-secret.ts';
+import { checkSecretOwnership } from '../../runtime/connection-secret.ts';
 import type { ConnectionDetails, ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
 import { kindOnInstance, observed, serverName, type KindContext } from '../instance/dependant.ts';
@@ -24,8 +24,8 @@ interface PasswordPlan {
   inSync: boolean;
   /** resourceVersion of the passwordSecretRef Secret the password came from. */
   sourceVersion?: string;
-  /** The connection Secret as read for this plan, when it is ours. */
-  published?: Secret;
+  /** What the connection Secret is known to hold (read for the plan, or published since), when it is ours. */
+  published?: ConnectionDetails;
 }
 
 /**
@@ -55,22 +55,32 @@ async function planPassword(kube: KubeApi, mg: DatabaseUser): Promise<PasswordPl
       sourceVersion,
     };
   }
-  const published = await ownConnectionSecret(kube, mg);
-  const password = published && secretValue(published, 'password');
-  return published === undefined || password === undefined
-    ? { password: generatePassword(passwordGeneration), inSync: false }
-    : { password, inSync: true, published };
+  const secret = await ownConnectionSecret(kube, mg);
+  const password = secret && secretValue(secret, 'password');
+  if (secret === undefined || password === undefined)
+    return { password: generatePassword(passwordGeneration), inSync: false };
+  // Controlled means controlled by this user (ownConnectionSecret checked); an uncontrolled one is adopted.
+  const controlled = secret.metadata.ownerReferences?.some((ref) => ref.controller === true) ?? false;
+  return controlled
+    ? { password, inSync: true, published: secretDetails(secret) }
+    : { password, inSync: true };
+}
+
+function secretDetails(secret: Secret): ConnectionDetails {
+  return Object.fromEntries(
+    Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+  );
 }
 
 /**
- * The details to publish, or undefined when the Secret read for the plan already holds them (and is ours):
- * an idle poll then reads the Secret once, not a second time to publish nothing.
+ * The details to publish, or undefined when the Secret is known to hold them already: an idle poll then reads
+ * the Secret once (for the plan), and the Observe that follows a create not at all.
  */
 function detailsToPublish(plan: PasswordPlan, wanted: ConnectionDetails): ConnectionDetails | undefined {
-  const current = plan.published;
-  // Controlled means controlled by this user (ownConnectionSecret checked); an uncontrolled one is adopted.
-  const controlled = current?.metadata.ownerReferences?.some((ref) => ref.controller === true) ?? false;
-  return controlled && mergedSecretData(current?.data, wanted) === undefined ? undefined : wanted;
+  const known = plan.published;
+  const held =
+    known !== undefined && Object.entries(wanted).every(([key, value]) => known[key]?.equals(value));
+  return held ? undefined : wanted;
 }
 
 function details(mg: DatabaseUser, instance: DatabaseInstance, password: string): ConnectionDetails {
@@ -122,9 +132,11 @@ function userClient(kube: KubeApi, engine: Engine, instance: DatabaseInstance): 
       const p = await thePlan(mg);
       await engine.createUser(serverName(mg), mg.spec.forProvider, p.password, signal);
       passwordSet(mg, p);
-      // The reconciler observes again right after a create: the server has this password now.
-      plan = { ...p, inSync: true };
-      return { connectionDetails: details(mg, instance, p.password) };
+      const connectionDetails = details(mg, instance, p.password);
+      // The reconciler publishes these, then observes again in this reconcile: the server has this password
+      // now, and the Secret will hold these details.
+      plan = { ...p, inSync: true, published: connectionDetails };
+      return { connectionDetails };
     },
     async update(mg, signal) {
       const p = await thePlan(mg);
