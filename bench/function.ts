@@ -16,7 +16,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { JsonObject, RunFunctionRequest } from '../src/function/protocol/messages.ts';
 import { decodeResponse, encodeRequest } from '../src/function/protocol/codec.ts';
 import { rawFunctionClient, type RawFunctionClient } from '../test/harness/function.ts';
-import { printChart, printTable } from './report.ts';
+import { printChart, printTable, quantile } from './report.ts';
 
 const calls = Number(process.argv[2] ?? 2000);
 const loadSeconds = Number(process.argv[3] ?? 5);
@@ -84,10 +84,6 @@ async function startServer(
   return { child, address: `127.0.0.1:${port}` };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 interface Measured {
   p50: number;
   p99: number;
@@ -144,8 +140,8 @@ function summary(c: Contender): Measured {
   const latencies = [...c.latencies].sort((a, b) => a - b);
   const rates = [...c.rates].sort((a, b) => a - b);
   return {
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
     perSecond: rates[Math.floor(rates.length / 2)] ?? 0,
   };
 }

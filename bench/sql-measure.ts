@@ -365,8 +365,8 @@ export async function allReady(
   return ready.size;
 }
 
-/** CPU seconds used so far by each program on the machine (by command name), children that ended included. */
-export function cpuByProgram(): Map<string, number> {
+/** CPU seconds used so far by each program on the machine (by command name; PostgreSQL's ended sessions too). */
+function cpuByProgram(): Map<string, number> {
   const out = new Map<string, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -388,7 +388,7 @@ export function cpuByProgram(): Map<string, number> {
 }
 
 /** The machine's busy share of all its CPUs since `since` (from /proc/stat), and the reading to pass next time. */
-export function machineBusy(since?: number[]): { busy: number; reading: number[] } {
+function machineBusy(since?: number[]): { busy: number; reading: number[] } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
   const reading = line.trim().split(/\s+/).slice(1).map(Number);
   if (since === undefined) return { busy: 0, reading };

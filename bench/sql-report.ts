@@ -1,6 +1,6 @@
 // The SQL benchmark's report (bench/sql.ts): what each contender measured, as tables and a chart.
 import type { ReceivedSpan } from '../test/harness/otlp.ts';
-import { printChart, printTable } from './report.ts';
+import { median, printChart, printTable } from './report.ts';
 import type { MachineUse, SessionStats } from './sql-measure.ts';
 import { failures, kindTimeline, stepCosts } from './sql-trace.ts';
 
@@ -47,12 +47,6 @@ export interface RunReport {
   /** provider-dbops' reconcile spans, when traced. */
   spans?: ReceivedSpan[];
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 
 /** Every round's times and provider-dbops' ratios to that round's floors, with their medians. */
 function reportRounds(run: RunReport): void {

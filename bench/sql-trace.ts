@@ -2,10 +2,7 @@
 // provider exports every reconcile to an in-process OTLP receiver). Pure summaries of the received spans: how
 // long each kind of step takes, and how long objects wait in the queue before their first reconcile.
 import type { ReceivedSpan } from '../test/harness/otlp.ts';
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
-}
+import { quantile } from './report.ts';
 
 /** Reconciles are named `reconcile <Kind>`; their steps and SQL statements by what they do. */
 function stepName(span: ReceivedSpan, byId: Map<string, ReceivedSpan>): string {

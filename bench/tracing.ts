@@ -11,7 +11,7 @@ import { installCrds } from '../test/harness/crds.ts';
 import { startControlPlane } from '../test/harness/kube.ts';
 import { startBlackhole, startCollector } from '../test/harness/otlp.ts';
 import { freePort } from '../test/harness/ports.ts';
-import { printChart, printTable } from './report.ts';
+import { median, printChart, printTable } from './report.ts';
 import { compileProvider, namespace, runProvider, type ProviderResult } from './runtime-load.ts';
 
 const n = Number(process.argv[2] ?? 500);
@@ -78,10 +78,6 @@ function record(
   into.scrapes += result.scrapes;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
 async function measure(
   kube: KubeApi,
   tracing: Tracing,
