@@ -131,12 +131,11 @@ export function getCondition(conditions: readonly Condition[] | undefined, type:
  * user asked for, so what was observed against `from` still holds for `to`.
  */
 export function restampGeneration(
-  conditions: readonly Condition[] | undefined,
+  conditions: Condition[] | undefined,
   from: number | undefined,
   to: number | undefined,
 ): Condition[] | undefined {
-  if (conditions === undefined || from === undefined || to === undefined || from === to)
-    return conditions && [...conditions];
+  if (conditions === undefined || from === undefined || to === undefined || from === to) return conditions;
   return conditions.map((c) => (c.observedGeneration === from ? { ...c, observedGeneration: to } : c));
 }
 

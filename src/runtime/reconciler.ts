@@ -543,7 +543,8 @@ export class ManagedReconciler<T extends ManagedResource> {
       mg.metadata.generation,
       saved.metadata.generation,
     );
-    if (conditions !== undefined) mg.status = { ...mg.status, conditions };
+    if (conditions !== undefined && conditions !== mg.status?.conditions)
+      mg.status = { ...mg.status, conditions };
     mg.metadata = saved.metadata;
     mg.spec = saved.spec;
     this.unsaved.delete(mg);

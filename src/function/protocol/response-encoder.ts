@@ -63,7 +63,7 @@ class Writer {
   }
 
   /** A non-negative integer up to 2^53 (lengths, enums, Duration seconds). */
-  varint(value: number): void {
+  private varint(value: number): void {
     this.ensure(10);
     const buf = this.buf;
     let { pos } = this;
@@ -80,7 +80,8 @@ class Writer {
     this.varint(field * 8 + wireType);
   }
 
-  enumValue(field: number, value: number | undefined, always = false): void {
+  /** A varint field (an enum or a non-negative integer); proto3 leaves out a zero unless `always`. */
+  varintField(field: number, value: number | undefined, always = false): void {
     if (value === undefined || (value === 0 && !always)) return;
     this.key(field, VARINT);
     this.varint(value);
@@ -210,7 +211,7 @@ class Replay {
 
 /** Writes a Value's body, taking the measurements measureValue made for it. */
 function writeValue(w: Writer, value: JsonValue, sizes: Replay): void {
-  if (value === null) w.enumValue(1, 0, true);
+  if (value === null) w.varintField(1, 0, true);
   else if (typeof value === 'number') w.double(2, value);
   else if (typeof value === 'boolean') w.bool(4, value);
   else if (typeof value === 'string') w.measuredString(3, value, sizes.take());
@@ -261,14 +262,8 @@ function writeDuration(w: Writer, text: string): void {
   if (match === null) throw new TypeError(`"${text}" is not a duration such as "60s"`);
   const seconds = Number(match[1]);
   const nanos = Number((match[2] ?? '').padEnd(9, '0'));
-  if (seconds > 0) {
-    w.varint(1 * 8 + VARINT);
-    w.varint(seconds);
-  }
-  if (nanos > 0) {
-    w.varint(2 * 8 + VARINT);
-    w.varint(nanos);
-  }
+  w.varintField(1, seconds);
+  w.varintField(2, nanos);
 }
 
 /** Resource: resource 1 (Struct), connection_details 2 (map<string, bytes>), ready 3. */
@@ -280,7 +275,7 @@ function writeResource(w: Writer, resource: Resource, enums: WireEnums): void {
       w.bytes(2, Buffer.from(b64, 'base64'));
     });
   }
-  w.enumValue(3, resource.ready === undefined ? undefined : enums.ready[resource.ready]);
+  w.varintField(3, resource.ready === undefined ? undefined : enums.ready[resource.ready]);
 }
 
 /** State: composite 1, resources 2 (map<string, Resource>). */
@@ -337,10 +332,10 @@ export function encodeResponseBytes(response: RunFunctionResponse, enums: WireEn
     });
   for (const r of results ?? []) {
     w.message(3, () => {
-      w.enumValue(1, enumOf(enums.severity, r.severity));
+      w.varintField(1, enumOf(enums.severity, r.severity));
       w.string(2, r.message);
       w.string(3, r.reason, true);
-      w.enumValue(4, enumOf(enums.target, r.target), true);
+      w.varintField(4, enumOf(enums.target, r.target), true);
     });
   }
   if (context !== undefined) writeStruct(w, 4, context);
@@ -359,10 +354,10 @@ export function encodeResponseBytes(response: RunFunctionResponse, enums: WireEn
   for (const c of conditions ?? []) {
     w.message(6, () => {
       w.string(1, c.type);
-      w.enumValue(2, enumOf(enums.status, c.status));
+      w.varintField(2, enumOf(enums.status, c.status));
       w.string(3, c.reason);
       w.string(4, c.message, true);
-      w.enumValue(5, enumOf(enums.target, c.target), true);
+      w.varintField(5, enumOf(enums.target, c.target), true);
     });
   }
   return w.finish();
