@@ -125,6 +125,11 @@ export function getCondition(conditions: readonly Condition[] | undefined, type:
   return conditions?.find((c) => c.type === type) ?? { type, status: 'Unknown' };
 }
 
+/** Whether an object's Ready condition is True. */
+export function isReady(obj: { status?: { conditions?: readonly Condition[] } } | undefined): boolean {
+  return getCondition(obj?.status?.conditions, 'Ready').status === 'True';
+}
+
 /**
  * Conditions stamped with generation `from`, stamped `to` instead: for a save by the reconciler itself
  * (resolved references, the defaulted external name), which moves the generation without changing what the

@@ -5,7 +5,8 @@ import type { KubeApi, KubeObject, ResourceType } from '../kube/api.ts';
 import type { ManagedResourceRecorder } from '../metrics/managed-resource.ts';
 import type { CachedKube } from './cached-kube.ts';
 import { Controller } from './controller.ts';
-import { dependantsOf, readinessChanged, type Dependency } from './dependencies.ts';
+import { isReady } from './conditions.ts';
+import { dependantsToWake, readinessTurn, referencedKey, type Dependency } from './dependencies.ts';
 import type { EventRecorder } from './events.ts';
 import type { ExternalConnector } from './external.ts';
 import { Informer } from './informer.ts';
@@ -205,9 +206,16 @@ export class ProviderRuntime {
         const id = `${kind.type.kind}->${dependency.type.kind}`;
         if (target === undefined || this.wiredDependencies.has(id)) continue;
         this.wiredDependencies.add(id);
+        const allReady = (mg: ManagedResource) => this.dependenciesReady(kind, mg);
         const changed = (before: ManagedResource | undefined, after: ManagedResource): void => {
-          if (!readinessChanged(before, after)) return;
-          for (const key of dependantsOf(after, controller.informer.list(), dependency))
+          const turn = readinessTurn(before, after);
+          if (turn === undefined) return;
+          for (const key of dependantsToWake(
+            { object: after, turn },
+            controller.informer.list(),
+            dependency,
+            allReady,
+          ))
             controller.enqueue(key);
         };
         target.controller.informer.addHandlers({
@@ -218,6 +226,20 @@ export class ProviderRuntime {
         });
       }
     }
+  }
+
+  /**
+   * Whether every object `mg` refers to is Ready in the cache. A dependency whose kind has not started, or a
+   * reference not resolved yet (a selector), does not hold the wake-up back: only the reconcile can tell.
+   */
+  private dependenciesReady<T extends ManagedResource>(kind: ManagedKind<T>, mg: T): boolean {
+    return (kind.dependsOn ?? []).every((dependency) => {
+      const ref = dependency.reference(mg);
+      const informer = this.startedKinds.get(dependency.type.kind)?.controller.informer;
+      if (ref === undefined || informer === undefined) return true;
+      const key = referencedKey(mg, ref);
+      return isReady(informer.get(key.namespace, key.name));
+    });
   }
 
   private async startProviderConfig(type: ResourceType): Promise<void> {

@@ -21,6 +21,7 @@ import {
   creating,
   deleting,
   getCondition,
+  isReady,
   reconcileError,
   reconcilePaused,
   reconcileSuccess,
@@ -354,8 +355,7 @@ export class ManagedReconciler<T extends ManagedResource> {
       return this.updateExternal(attempt, observation);
     if (observation.resourceUpToDate) this.deps.metrics?.recordUnchanged(mg);
     await this.writeStatus(mg, [reconcileSuccess()]);
-    if (getCondition(mg.status?.conditions, 'Ready').status === 'True')
-      this.deps.metrics?.recordFirstTimeReady(mg);
+    if (isReady(mg)) this.deps.metrics?.recordFirstTimeReady(mg);
     return this.poll(mg);
   }
 

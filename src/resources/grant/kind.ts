@@ -6,7 +6,7 @@ import type { DatabaseUser } from '../../apis/database-user.ts';
 import { kinds } from '../../apis/registry.ts';
 import type { AppliedGrant, Engine, Grantee } from '../../engines/engine.ts';
 import type { KubeApi } from '../../kube/api.ts';
-import { referenceNames, type Dependency } from '../../runtime/dependencies.ts';
+import type { Dependency } from '../../runtime/dependencies.ts';
 import type { ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
 import { kindOnInstance, observed, type KindContext } from '../instance/dependant.ts';
@@ -56,9 +56,9 @@ function grantClient(engine: Engine, grantee: Grantee): ExternalClient<DatabaseG
 
 /** A grant is retried as soon as its user, role or database becomes Ready. */
 const granteeAndTarget: Dependency<DatabaseGrant>[] = [
-  { type: kinds.DatabaseUser, refersTo: (mg, t) => referenceNames(mg, mg.spec.forProvider.userRef, t) },
-  { type: kinds.DatabaseRole, refersTo: (mg, t) => referenceNames(mg, mg.spec.forProvider.roleRef, t) },
-  { type: kinds.Database, refersTo: (mg, t) => referenceNames(mg, mg.spec.forProvider.databaseRef, t) },
+  { type: kinds.DatabaseUser, reference: (mg) => mg.spec.forProvider.userRef },
+  { type: kinds.DatabaseRole, reference: (mg) => mg.spec.forProvider.roleRef },
+  { type: kinds.Database, reference: (mg) => mg.spec.forProvider.databaseRef },
 ];
 
 export function databaseGrantKind(ctx: KindContext): ManagedKind<DatabaseGrant> {

@@ -5,7 +5,7 @@
 import type { DatabaseGrant } from '../../apis/database-grant.ts';
 import { kinds } from '../../apis/registry.ts';
 import type { KubeApi, KubeObject, ResourceType } from '../../kube/api.ts';
-import { getCondition } from '../../runtime/conditions.ts';
+import { isReady } from '../../runtime/conditions.ts';
 import type { ManagedResource } from '../../runtime/managed.ts';
 import {
   NotReadyYet,
@@ -53,7 +53,7 @@ async function resolveName(kube: KubeApi, mg: DatabaseGrant, field: NameField): 
   });
   if (ref === undefined) return false;
   const target = await referenced<ManagedResource>(kube, mg, ref, field.target);
-  if (getCondition(target.status?.conditions, 'Ready').status !== 'True') {
+  if (!isReady(target)) {
     const namespace = target.metadata.namespace ?? '';
     throw new NotReadyYet(`${field.target.kind} ${namespace}/${ref.name} is not Ready yet`);
   }

@@ -8,7 +8,7 @@ import type { KubeApi, ResourceType } from '../../kube/api.ts';
 import { externalName } from '../../runtime/annotations.ts';
 import { available, markConditions } from '../../runtime/conditions.ts';
 import type { ExternalClient, ExternalConnector, ExternalObservation } from '../../runtime/external.ts';
-import { referenceNames, type Dependency } from '../../runtime/dependencies.ts';
+import type { Dependency } from '../../runtime/dependencies.ts';
 import type { ManagedResource } from '../../runtime/managed.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
 import {
@@ -42,7 +42,7 @@ export interface Dependant extends ManagedResource {
 /** Reconciles a kind's objects as soon as their instance becomes (un)available. */
 export const instanceDependency: Dependency<Dependant> = {
   type: kinds.DatabaseInstance,
-  refersTo: (mg, instance) => referenceNames(mg, mg.spec.forProvider.instanceRef, instance),
+  reference: (mg) => mg.spec.forProvider.instanceRef,
 };
 
 /** Resolves instanceSelector into instanceRef; true when the spec changed. */

@@ -7,6 +7,7 @@ import type { DatabaseInstance } from '../../apis/database-instance.ts';
 import { kinds } from '../../apis/registry.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import { available, markConditions, unavailable } from '../../runtime/conditions.ts';
+import { refersTo } from '../../runtime/dependencies.ts';
 import type { ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
 import { forgetInstance, recordHealthCheck } from '../metrics.ts';
@@ -19,7 +20,7 @@ async function usersOf(kube: KubeApi, instance: DatabaseInstance): Promise<strin
   const lists = await Promise.all(dependantKinds.map((type) => kube.list<Dependant>(type)));
   return lists.flatMap((list, i) =>
     list.items
-      .filter((mg) => instanceDependency.refersTo(mg, instance))
+      .filter((mg) => refersTo(instanceDependency, mg, instance))
       .map((mg) => `${dependantKinds[i]?.kind ?? ''} ${mg.metadata.namespace ?? ''}/${mg.metadata.name}`),
   );
 }

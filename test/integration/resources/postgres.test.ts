@@ -375,6 +375,15 @@ describe('SQL kinds on PostgreSQL', () => {
 
   it('holds a grant while its user exists but is not Ready, sending no GRANT', async () => {
     const user = `pending_${tag}`;
+    // Two references: the database turns Ready while the user still waits, so the grant is woken only by
+    // the user's turn, the moment both are Ready.
+    const database = `pending_db_${tag}`;
+    await p.create(
+      'Database',
+      'pending-db',
+      { forProvider: { instanceRef: { name: 'pg' } } },
+      { 'crossplane.io/external-name': database },
+    );
     await p.create(
       'DatabaseUser',
       'pending',
@@ -391,10 +400,11 @@ describe('SQL kinds on PostgreSQL', () => {
       forProvider: {
         instanceRef: { name: 'pg' },
         userRef: { name: 'pending' },
-        database: 'postgres',
+        databaseRef: { name: 'pending-db' },
         postgres: { database: { privileges: ['CONNECT'] } },
       },
     });
+    await p.ready('Database', 'pending-db');
     await p.condition(
       'DatabaseGrant',
       'waits',
@@ -408,14 +418,16 @@ describe('SQL kinds on PostgreSQL', () => {
     await p.ready('DatabaseGrant', 'waits', 4000);
     const [row] = await asAdmin<{ ok: boolean }>(
       'postgres',
-      "SELECT has_database_privilege($1, 'postgres', 'CONNECT') AS ok",
-      [user],
+      "SELECT has_database_privilege($1, datname, 'CONNECT') AS ok FROM pg_database WHERE datname = $2",
+      [user, database],
     );
     assert.equal(row?.ok, true);
     await p.delete('DatabaseGrant', 'waits');
     await p.gone('DatabaseGrant', 'waits');
     await p.delete('DatabaseUser', 'pending');
     await p.gone('DatabaseUser', 'pending');
+    await p.delete('Database', 'pending-db');
+    await p.gone('Database', 'pending-db');
   });
 
   it('refuses a connection Secret that is not its own before creating the user, and leaves it untouched', async () => {

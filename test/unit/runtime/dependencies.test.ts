@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { kinds } from '../../../src/apis/registry.ts';
 import {
-  dependantsOf,
-  readinessChanged,
-  referenceNames,
+  dependantsToWake,
+  readinessTurn,
+  refersTo,
   type Dependency,
 } from '../../../src/runtime/dependencies.ts';
 import type { ManagedResource } from '../../../src/runtime/managed.ts';
+import type { NamespacedReference } from '../../../src/runtime/references.ts';
 
 function mg(namespace: string, name: string, ready?: 'True' | 'False', ref?: object): ManagedResource {
   return {
@@ -20,6 +21,11 @@ function mg(namespace: string, name: string, ready?: 'True' | 'False', ref?: obj
       : { status: { conditions: [{ type: 'Ready', status: ready, reason: 'X', lastTransitionTime: 't' }] } }),
   };
 }
+
+const userDependency: Dependency = {
+  type: kinds.DatabaseUser,
+  reference: (m) => (m.spec.forProvider as { userRef?: NamespacedReference }).userRef,
+};
 
 describe('references between managed resources', () => {
   const target = mg('team', 'app');
@@ -42,43 +48,61 @@ describe('references between managed resources', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      assert.equal(referenceNames(mg(c.from, 'x'), c.ref, target), c.hit);
+      assert.equal(refersTo(userDependency, mg(c.from, 'x', undefined, c.ref), target), c.hit);
     });
   }
 });
 
-describe('readiness changes', () => {
+describe('readiness turns', () => {
   const cases = [
-    { name: 'a new object', before: undefined, after: 'False', changed: true },
-    { name: 'became Ready', before: 'False', after: 'True', changed: true },
-    { name: 'stopped being Ready', before: 'True', after: 'False', changed: true },
-    { name: 'still Ready', before: 'True', after: 'True', changed: false },
-    { name: 'still without conditions', before: 'none', after: 'none', changed: false },
+    { name: 'a new object, not Ready', before: undefined, after: 'False', turn: undefined },
+    { name: 'a new object, already Ready (a relist)', before: undefined, after: 'True', turn: 'gained' },
+    { name: 'became Ready', before: 'False', after: 'True', turn: 'gained' },
+    { name: 'became Ready from no conditions', before: 'none', after: 'True', turn: 'gained' },
+    { name: 'stopped being Ready', before: 'True', after: 'False', turn: 'lost' },
+    { name: 'lost its conditions', before: 'True', after: 'none', turn: 'lost' },
+    { name: 'still Ready', before: 'True', after: 'True', turn: undefined },
+    { name: 'not Ready for another reason', before: 'none', after: 'False', turn: undefined },
   ] as const;
   for (const c of cases) {
     it(c.name, () => {
       const state = (s: 'True' | 'False' | 'none') => mg('ns', 'a', s === 'none' ? undefined : s);
       const before = c.before === undefined ? undefined : state(c.before);
-      assert.equal(readinessChanged(before, state(c.after)), c.changed);
+      assert.equal(readinessTurn(before, state(c.after)), c.turn);
     });
   }
 });
 
-describe('dependants of a changed object', () => {
-  it('are the candidates that refer to it', () => {
-    const dependency: Dependency = {
-      type: kinds.DatabaseUser,
-      refersTo: (m, t) =>
-        referenceNames(m, (m.spec.forProvider as { userRef?: { name: string } }).userRef, t),
-    };
-    const grants = [
-      mg('team', 'g1', undefined, { name: 'app' }),
-      mg('team', 'g2', undefined, { name: 'other' }),
-      mg('elsewhere', 'g3', undefined, { name: 'app', namespace: 'team' }),
-    ];
-    assert.deepEqual(dependantsOf(mg('team', 'app', 'True'), grants, dependency), [
-      { namespace: 'team', name: 'g1' },
-      { namespace: 'elsewhere', name: 'g3' },
-    ]);
-  });
+describe('dependants woken by a turn', () => {
+  const grants = [
+    mg('team', 'g1', undefined, { name: 'app' }),
+    mg('team', 'g2', undefined, { name: 'other' }),
+    mg('elsewhere', 'g3', undefined, { name: 'app', namespace: 'team' }),
+  ];
+  const app = mg('team', 'app', 'True');
+  const cases = [
+    {
+      name: 'readiness lost: every dependant, whatever its other dependencies',
+      turn: 'lost',
+      ready: [],
+      woken: ['team/g1', 'elsewhere/g3'],
+    },
+    {
+      name: 'readiness gained: the dependants whose dependencies are all Ready',
+      turn: 'gained',
+      ready: ['g3'],
+      woken: ['elsewhere/g3'],
+    },
+    { name: 'readiness gained, nobody else Ready: none', turn: 'gained', ready: [], woken: [] },
+  ] as const;
+  for (const c of cases) {
+    it(c.name, () => {
+      const allReady = (m: ManagedResource) => (c.ready as readonly string[]).includes(m.metadata.name);
+      const woken = dependantsToWake({ object: app, turn: c.turn }, grants, userDependency, allReady);
+      assert.deepEqual(
+        woken.map((k) => `${k.namespace}/${k.name}`),
+        c.woken,
+      );
+    });
+  }
 });
