@@ -26,6 +26,8 @@ export interface ControllerOptions {
   log?: Logger;
   /** The reconciler's own writes: reads prefer them while the cache lags, and their watch events are no news. */
   ownWrites?: OwnWrites<KubeObject>;
+  /** Milliseconds to hold a newly seen object before its first reconcile (0 or undefined: at once). */
+  firstReconcileDelay?: (obj: KubeObject) => number;
 }
 
 export type Reconcile = (key: ObjectKey) => Promise<ReconcileResult>;
@@ -63,7 +65,7 @@ export class Controller<T extends KubeObject> {
     });
     this.informer.addHandlers({
       add: (obj) => {
-        this.queue.add(keyOfObject(obj));
+        this.queue.addAfter(keyOfObject(obj), options.firstReconcileDelay?.(obj) ?? 0);
       },
       update: (oldObj, newObj) => {
         const changed = desiredStateChanged(oldObj, newObj);

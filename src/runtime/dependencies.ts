@@ -2,8 +2,10 @@
 // When an object becomes Ready or stops being Ready, the objects that refer to it are reconciled at once
 // instead of waiting out the exponential backoff their earlier failures earned: applying an instance, a
 // database, a user and a grant together then converges as soon as each piece exists. A dependant is woken by a
-// dependency turning Ready only once all its dependencies are Ready: before that its reconcile could only fail
-// again, and each such reconcile spends a token of the global --max-reconcile-rate that others were waiting for.
+// dependency turning Ready only once all its dependencies are Ready, and a new dependant whose dependencies all
+// exist but are not all Ready yet is first reconciled when they are (or at its first poll): before that its
+// reconcile could only report the wait, and each such reconcile spends a token of the global
+// --max-reconcile-rate that others are queued for.
 import type { ResourceType } from '../kube/api.ts';
 import { isReady } from './conditions.ts';
 import { keyOf, type ManagedResource, type ObjectKey } from './managed.ts';
@@ -42,6 +44,27 @@ export function readinessTurn(
   const is = isReady(after);
   if (was === is) return undefined;
   return is ? 'gained' : 'lost';
+}
+
+/**
+ * What one reference of a dependant names, as the caches know it: the object, 'missing' when it is not there,
+ * 'unknown' when the reference is not set yet (a selector) or its kind is not watched.
+ */
+export type DependencyTarget = ManagedResource | 'missing' | 'unknown';
+
+/** Whether nothing a dependant refers to is known to keep it waiting. */
+export function allReady(targets: readonly DependencyTarget[]): boolean {
+  return targets.every((t) => t === 'unknown' || (t !== 'missing' && isReady(t)));
+}
+
+/**
+ * Whether a new object should wait for its dependencies before its first reconcile: never reconciled, not being
+ * deleted, everything it refers to exists, and something of it is not Ready. A missing object is not waited
+ * for: the reconcile reports it at once.
+ */
+export function waitsForDependencies(mg: ManagedResource, targets: readonly DependencyTarget[]): boolean {
+  if (mg.metadata.deletionTimestamp !== undefined || (mg.status?.conditions?.length ?? 0) > 0) return false;
+  return !targets.includes('missing') && !allReady(targets);
 }
 
 /** A dependency that turned: Ready ('gained') or no longer Ready ('lost'). */

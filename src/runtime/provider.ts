@@ -4,9 +4,16 @@
 import type { KubeApi, KubeObject, ResourceType } from '../kube/api.ts';
 import type { ManagedResourceRecorder } from '../metrics/managed-resource.ts';
 import type { CachedKube } from './cached-kube.ts';
-import { Controller } from './controller.ts';
-import { isReady } from './conditions.ts';
-import { dependantsToWake, readinessTurn, referencedKey, type Dependency } from './dependencies.ts';
+import { Controller, type ControllerOptions } from './controller.ts';
+import {
+  allReady,
+  dependantsToWake,
+  readinessTurn,
+  referencedKey,
+  waitsForDependencies,
+  type Dependency,
+  type DependencyTarget,
+} from './dependencies.ts';
 import type { EventRecorder } from './events.ts';
 import type { ExternalConnector } from './external.ts';
 import { Informer } from './informer.ts';
@@ -147,11 +154,11 @@ export class ProviderRuntime {
   private controllerFor<T extends KubeObject>(
     type: ResourceType,
     name: string,
-    ownWrites?: OwnWrites<KubeObject>,
+    managed: Pick<ControllerOptions, 'ownWrites' | 'firstReconcileDelay'> = {},
   ): Controller<T> {
     const controller = new Controller<T>(this.options.kube, type, {
       name,
-      ...(ownWrites ? { ownWrites } : {}),
+      ...managed,
       concurrency: this.options.maxReconcileRate,
       rateLimiter: new ReconcileRateLimiter(this.rateLimiter),
       resyncMs: this.options.syncIntervalMs,
@@ -169,7 +176,16 @@ export class ProviderRuntime {
     const o = this.options;
     const name = `managed/${kind.type.kind.toLowerCase()}.${kind.type.group}`;
     const ownWrites = new OwnWrites<KubeObject>();
-    const controller = this.controllerFor<ManagedResource>(kind.type, name, ownWrites);
+    const pollDelay = (mg: ManagedResource) => nextPollDelay(mg, o.poll);
+    const controller = this.controllerFor<ManagedResource>(kind.type, name, {
+      ownWrites,
+      // A new object whose dependencies exist but are not all Ready waits for their turn (dependency wiring)
+      // or, should they never turn, its first poll, which then reports the wait.
+      firstReconcileDelay: (obj) => {
+        const mg = obj as ManagedResource;
+        return waitsForDependencies(mg, this.dependencyTargets(kind, mg)) ? pollDelay(mg) : 0;
+      },
+    });
     this.managedControllers.push(controller);
     o.cache?.register(kind.type, controller.informer as unknown as Informer<KubeObject>, o.namespace);
     const reconciler = new ManagedReconciler<ManagedResource>(
@@ -190,7 +206,7 @@ export class ProviderRuntime {
         deterministicExternal: kind.deterministicExternal ?? false,
         ...(o.creationGracePeriodMs === undefined ? {} : { creationGracePeriodMs: o.creationGracePeriodMs }),
         managementPoliciesEnabled: o.managementPoliciesEnabled,
-        pollDelay: (mg) => nextPollDelay(mg, o.poll),
+        pollDelay,
       },
     );
     await controller.start((key) => reconciler.reconcile(key));
@@ -206,7 +222,7 @@ export class ProviderRuntime {
         const id = `${kind.type.kind}->${dependency.type.kind}`;
         if (target === undefined || this.wiredDependencies.has(id)) continue;
         this.wiredDependencies.add(id);
-        const allReady = (mg: ManagedResource) => this.dependenciesReady(kind, mg);
+        const ready = (mg: ManagedResource) => allReady(this.dependencyTargets(kind, mg));
         const changed = (before: ManagedResource | undefined, after: ManagedResource): void => {
           const turn = readinessTurn(before, after);
           if (turn === undefined) return;
@@ -214,7 +230,7 @@ export class ProviderRuntime {
             { object: after, turn },
             controller.informer.list(),
             dependency,
-            allReady,
+            ready,
           ))
             controller.enqueue(key);
         };
@@ -228,17 +244,14 @@ export class ProviderRuntime {
     }
   }
 
-  /**
-   * Whether every object `mg` refers to is Ready in the cache. A dependency whose kind has not started, or a
-   * reference not resolved yet (a selector), does not hold the wake-up back: only the reconcile can tell.
-   */
-  private dependenciesReady<T extends ManagedResource>(kind: ManagedKind<T>, mg: T): boolean {
-    return (kind.dependsOn ?? []).every((dependency) => {
+  /** What `mg` refers to through each of its kind's dependencies, as the started kinds' caches know it. */
+  private dependencyTargets<T extends ManagedResource>(kind: ManagedKind<T>, mg: T): DependencyTarget[] {
+    return (kind.dependsOn ?? []).map((dependency) => {
       const ref = dependency.reference(mg);
       const informer = this.startedKinds.get(dependency.type.kind)?.controller.informer;
-      if (ref === undefined || informer === undefined) return true;
+      if (ref === undefined || informer === undefined) return 'unknown';
       const key = referencedKey(mg, ref);
-      return isReady(informer.get(key.namespace, key.name));
+      return informer.get(key.namespace, key.name) ?? 'missing';
     });
   }
 

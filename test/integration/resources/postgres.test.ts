@@ -584,3 +584,58 @@ describe('a PostgreSQL outage', () => {
     await p.gone('DatabaseInstance', 'flaky');
   });
 });
+
+describe('dependants created with what they depend on', () => {
+  // A poll far longer than the test: whatever happens here is the dependency wiring's doing, not the poll's.
+  let slow: Provider;
+  before(async () => {
+    slow = await startProvider('pg-deps', 120_000);
+    await slow.instance('pg', 'postgres', admin);
+    await slow.ready('DatabaseInstance', 'pg');
+  });
+  after(async () => {
+    await slow.stop();
+  });
+
+  it('holds a new grant until its user turns Ready, then reconciles it at once', async () => {
+    const user = `held_${tag}`;
+    await slow.create(
+      'DatabaseUser',
+      'later',
+      {
+        forProvider: {
+          instanceRef: { name: 'pg' },
+          passwordSecretRef: { name: 'later-pw', key: 'password' },
+        },
+      },
+      { 'crossplane.io/external-name': user },
+    );
+    await slow.condition('DatabaseUser', 'later', 'Synced', 'False', /later-pw/);
+    await slow.create('DatabaseGrant', 'held', {
+      forProvider: {
+        instanceRef: { name: 'pg' },
+        userRef: { name: 'later' },
+        database: 'postgres',
+        postgres: { database: { privileges: ['CONNECT'] } },
+      },
+    });
+    // Its first reconcile could only say "not Ready yet": it is not spent.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await slow.get('DatabaseGrant', 'held'))?.status?.conditions, undefined);
+
+    await slow.secret('later-pw', { password: 'later-Passw0rd' });
+    await slow.ready('DatabaseUser', 'later', 20_000);
+    await slow.ready('DatabaseGrant', 'held', 5_000);
+    assert.deepEqual(await slow.warnings('held'), [], 'no wait was reported');
+    const [row] = await asAdmin<{ ok: boolean }>(
+      'postgres',
+      "SELECT has_database_privilege($1, 'postgres', 'CONNECT') AS ok",
+      [user],
+    );
+    assert.equal(row?.ok, true);
+    await slow.delete('DatabaseGrant', 'held');
+    await slow.gone('DatabaseGrant', 'held');
+    await slow.delete('DatabaseUser', 'later');
+    await slow.gone('DatabaseUser', 'later');
+  });
+});

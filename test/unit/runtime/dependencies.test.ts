@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { kinds } from '../../../src/apis/registry.ts';
 import {
+  allReady,
   dependantsToWake,
   readinessTurn,
   refersTo,
+  waitsForDependencies,
   type Dependency,
+  type DependencyTarget,
 } from '../../../src/runtime/dependencies.ts';
 import type { ManagedResource } from '../../../src/runtime/managed.ts';
 import type { NamespacedReference } from '../../../src/runtime/references.ts';
@@ -103,6 +106,57 @@ describe('dependants woken by a turn', () => {
         woken.map((k) => `${k.namespace}/${k.name}`),
         c.woken,
       );
+    });
+  }
+});
+
+describe('a new dependant and what it refers to', () => {
+  const ready = mg('team', 'user', 'True');
+  const pending = mg('team', 'db', 'False');
+  const fresh = mg('team', 'grant');
+  const reconciled = mg('team', 'grant', 'False');
+  const deleting: ManagedResource = {
+    ...fresh,
+    metadata: { ...fresh.metadata, deletionTimestamp: '2026-12-01T00:00:00Z' },
+  };
+  const cases: {
+    name: string;
+    mg: ManagedResource;
+    targets: DependencyTarget[];
+    allReady: boolean;
+    waits: boolean;
+  }[] = [
+    { name: 'no dependencies', mg: fresh, targets: [], allReady: true, waits: false },
+    { name: 'all Ready', mg: fresh, targets: [ready, ready], allReady: true, waits: false },
+    { name: 'one not Ready yet', mg: fresh, targets: [ready, pending], allReady: false, waits: true },
+    {
+      name: 'one not Ready, one not resolved yet',
+      mg: fresh,
+      targets: [pending, 'unknown'],
+      allReady: false,
+      waits: true,
+    },
+    {
+      name: 'one missing: reconciled at once to say so',
+      mg: fresh,
+      targets: [pending, 'missing'],
+      allReady: false,
+      waits: false,
+    },
+    { name: 'only unresolved references', mg: fresh, targets: ['unknown'], allReady: true, waits: false },
+    {
+      name: 'reconciled before (a restart): not held',
+      mg: reconciled,
+      targets: [pending],
+      allReady: false,
+      waits: false,
+    },
+    { name: 'being deleted: not held', mg: deleting, targets: [pending], allReady: false, waits: false },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.equal(allReady(c.targets), c.allReady);
+      assert.equal(waitsForDependencies(c.mg, c.targets), c.waits);
     });
   }
 });
