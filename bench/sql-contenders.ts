@@ -1,7 +1,7 @@
 // The two providers the SQL benchmark races, each run as its own process with the same flags so their CPU time
 // and peak RSS are their own: provider-dbops (this repo's src/main.ts, compiled) and crossplane-contrib's
 // provider-sql (built from the Go module proxy by scripts/build-bench-binaries.sh).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeApi, ResourceType } from '../src/kube/api.ts';
@@ -9,6 +9,7 @@ import { applyCrdDir } from '../test/harness/crds.ts';
 import { httpGet } from '../test/harness/https-probe.ts';
 import { freePort } from '../test/harness/ports.ts';
 import { startProcess, waitUntilReady, type ManagedProcess } from '../test/harness/processes.ts';
+import { benchBinaries } from './processes.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -96,23 +97,20 @@ export async function startProviderDbops(
   );
 }
 
-/** Runs scripts/build-bench-binaries.sh (a no-op once built) and returns its answer's last line. */
-function buildBench(command: string): string {
-  const output = execFileSync('bash', [join(root, 'scripts', 'build-bench-binaries.sh'), command], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, PROVIDER_SQL_VERSION: providerSqlVersion },
-  });
-  return output.trim().split('\n').at(-1) ?? '';
-}
-
 export function providerSqlBinary(): string {
-  return join(buildBench('build'), `provider-sql-${providerSqlVersion}`);
+  return join(
+    benchBinaries('build', { PROVIDER_SQL_VERSION: providerSqlVersion }),
+    `provider-sql-${providerSqlVersion}`,
+  );
 }
 
 /** Installs every CRD provider-sql ships (it starts controllers for all its kinds) and waits until served. */
 export function installProviderSqlCrds(kube: KubeApi): Promise<void> {
-  return applyCrdDir(kube, join(buildBench('provider-sql-dir'), 'package', 'crds'), 'dbops-bench');
+  return applyCrdDir(
+    kube,
+    join(benchBinaries('provider-sql-dir', { PROVIDER_SQL_VERSION: providerSqlVersion }), 'package', 'crds'),
+    'dbops-bench',
+  );
 }
 
 export const providerSqlKinds = Object.fromEntries(

@@ -2,7 +2,7 @@
 // sessions and statements from PostgreSQL's own log, CPU and peak RSS from /proc, API writes from the API
 // server's request counters, and time to all Ready from a watch. Nothing here needs the contender's cooperation,
 // so an in-process floor, our provider and provider-sql are measured alike.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import type { KubeApi, KubeObject, ResourceType, WatchHandle } from '../src/kube/api.ts';
 import { httpGet, type TlsFiles } from '../test/harness/https-probe.ts';
 import type { PostgresServer } from '../test/harness/postgres.ts';
+import { clockTicks } from './processes.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -202,23 +203,6 @@ function summarise(text: string, user: string): SessionStats {
     stats.peakConcurrent = Math.max(stats.peakConcurrent, current);
   }
   return stats;
-}
-
-const clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-
-/** User + system CPU seconds a process has used so far (/proc/<pid>/stat fields 14 and 15). */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-  // The command name (field 2) may hold spaces; fields after it are counted from the closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-}
-
-/** Peak resident set size in MiB (VmHWM). */
-export function peakRssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
-  const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
-  return Number(kb) / 1024;
 }
 
 /** The API server's request counters, read from its /metrics with the admin client certificate. */

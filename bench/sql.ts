@@ -37,15 +37,8 @@ import {
   type ProviderPlace,
   type RunningProvider,
 } from './sql-contenders.ts';
-import {
-  allReady,
-  ApiRequests,
-  countersDelta,
-  cpuSeconds,
-  measureMachine,
-  peakRssMiB,
-  PostgresLog,
-} from './sql-measure.ts';
+import { allReady, ApiRequests, countersDelta, measureMachine, PostgresLog } from './sql-measure.ts';
+import { cpuSeconds, peakRssMiB } from './processes.ts';
 import { inBatches } from './report.ts';
 import { reportSql, type IdleCycle, type Result } from './sql-report.ts';
 
