@@ -93,6 +93,20 @@ describe('codec', () => {
     );
   });
 
+  it('keeps every answer intact while later ones are written, also answers larger than a slab', () => {
+    const answer = (tag: string, size: number): RunFunctionResponse => ({
+      meta: { tag },
+      desired: { composite: { resource: { blob: 'x'.repeat(size), list: [1, 'two', null, true] } } },
+    });
+    // Many small answers (several slabs' worth), then one larger than a slab, then small ones again.
+    const sizes = [...Array.from({ length: 100 }, () => 6000), 600_000, 10, 6000];
+    const sent = sizes.map((size, i) => answer(`t${String(i)}`, size));
+    const bytes = sent.map((rsp) => encodeResponse(rsp));
+    bytes.forEach((b, i) => {
+      assert.deepEqual(decodeResponse(b), sent[i], `answer ${String(i)}`);
+    });
+  });
+
   it('encodes responses with enum names, a Duration TTL and readiness', () => {
     const rsp = {
       meta: { tag: 'x', ttl: '60s' },
