@@ -21,28 +21,6 @@ const LENGTH_DELIMITED = 2;
 /** Answers are cut from slabs of this size (a larger answer gets a slab of its own). */
 const slabSize = 256 * 1024;
 
-/**
- * UTF-8 length of a string, in JS: the strings here are short keys and values, for which a call into
- * Buffer.byteLength costs more than the loop. Lone surrogates count as U+FFFD (3 bytes), as Buffer writes them.
- */
-function utf8Length(text: string): number {
-  if (text.length > 64) return Buffer.byteLength(text);
-  let length = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) length += 1;
-    else if (c < 0x800) length += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        length += 4;
-        i++;
-      } else length += 3;
-    } else length += 3;
-  }
-  return length;
-}
-
 function varintSize(value: number): number {
   let size = 1;
   for (let v = value; v >= 0x80; v = Math.floor(v / 128)) size++;
@@ -84,6 +62,12 @@ class BackWriter {
 
   /** A non-negative integer up to 2^53 (lengths, enums, Duration seconds). */
   varint(value: number): void {
+    if (value < 0x80) {
+      // Most lengths and every key here: one byte.
+      this.room(1);
+      this.buf[--this.pos] = value;
+      return;
+    }
     const size = varintSize(value);
     this.room(size);
     this.pos -= size;
@@ -109,15 +93,28 @@ class BackWriter {
 
   /** A string field, written even when empty (callers leave out what proto3 leaves out). */
   stringField(field: number, value: string): void {
-    const length = utf8Length(value);
-    this.room(length);
-    this.pos -= length;
-    if (length === value.length) {
-      // ASCII: one byte per character, written here rather than through a call into Buffer.write.
-      const { buf, pos } = this;
-      for (let i = 0; i < length; i++) buf[pos + i] = value.charCodeAt(i);
-    } else this.buf.write(value, this.pos, length, 'utf8');
-    this.varint(length);
+    // Copied as ASCII, one byte per character, in JS: for the short keys and values here a call into
+    // Buffer.write costs more than the loop. Anything else is written again as UTF-8.
+    const chars = value.length;
+    this.room(chars);
+    const { buf } = this;
+    const start = this.pos - chars;
+    let i = 0;
+    for (; i < chars; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[start + i] = c;
+    }
+    if (i === chars) {
+      this.pos = start;
+      this.varint(chars);
+    } else {
+      const length = Buffer.byteLength(value);
+      this.room(length);
+      this.pos -= length;
+      this.buf.write(value, this.pos, length, 'utf8');
+      this.varint(length);
+    }
     this.key(field, LENGTH_DELIMITED);
   }
 
