@@ -80,10 +80,14 @@ export async function startProviderDbops(
     compiled = true;
   }
   const [metrics, health] = [await freePort(), await freePort()];
+  // BENCH_SQL_PROFILE=<dir>: the provider writes a V8 CPU profile there when it stops.
+  const profile = process.env['BENCH_SQL_PROFILE'];
+  const profiling = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
   return startWithMetrics(
     'provider-dbops',
     [
       process.execPath,
+      ...profiling,
       join(out, 'main.js'),
       `--poll=${String(flags.pollMs / 1000)}s`,
       '--poll-jitter=0',

@@ -37,6 +37,8 @@ export interface SessionStats {
  */
 export class PostgresLog {
   private offset = 0;
+  /** Sessions open when the phase started, by user: they count towards how many were open at once. */
+  private openAtMark = new Map<string, string[]>();
 
   private constructor(
     private readonly superuser: pg.Client,
@@ -119,8 +121,14 @@ export class PostgresLog {
       .map(([shape, g]) => [String(g.calls), g.total.toFixed(0), (g.total / g.calls).toFixed(2), shape]);
   }
 
-  /** Starts a phase: what the log holds so far is not counted. */
-  mark(): void {
+  /** Starts a phase: what the log holds so far is not counted, the sessions open now are. */
+  async mark(): Promise<void> {
+    const { rows } = await this.superuser.query<{ user: string; pid: number }>(
+      "SELECT usename AS user, pid FROM pg_stat_activity WHERE backend_type = 'client backend'",
+    );
+    this.openAtMark = new Map();
+    for (const row of rows)
+      this.openAtMark.set(row.user, [...(this.openAtMark.get(row.user) ?? []), String(row.pid)]);
     this.offset = statSync(this.file).size;
   }
 
@@ -136,7 +144,7 @@ export class PostgresLog {
     } finally {
       closeSync(fd);
     }
-    return summarise(buffer.toString('utf8'), user);
+    return summarise(buffer.toString('utf8'), user, this.openAtMark.get(user) ?? []);
   }
 
   async close(): Promise<void> {
@@ -171,9 +179,10 @@ function countMessage(stats: SessionStats, level: string, message: string): void
   if (statement !== undefined) countStatement(stats, statement);
 }
 
-function summarise(text: string, user: string): SessionStats {
+/** `alreadyOpen`: pids of the user's sessions open when the phase started (a pool's idle connections). */
+function summarise(text: string, user: string, alreadyOpen: readonly string[]): SessionStats {
   const events: { at: string; delta: number }[] = [];
-  const open = new Set<string>();
+  const open = new Set<string>(alreadyOpen);
   const stats: SessionStats = {
     opened: 0,
     peakConcurrent: 0,
@@ -197,7 +206,8 @@ function summarise(text: string, user: string): SessionStats {
   }
   // Backends write their lines in their own order; the timestamps (ms) give the real one.
   events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.delta - b.delta));
-  let current = 0;
+  let current = alreadyOpen.length;
+  stats.peakConcurrent = current;
   for (const event of events) {
     current += event.delta;
     stats.peakConcurrent = Math.max(stats.peakConcurrent, current);

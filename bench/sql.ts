@@ -13,7 +13,8 @@
 // the floors and provider-dbops in rotating order (provider-sql runs once). BENCH_SQL_SKIP_PROVIDER_SQL=1 leaves
 // out provider-sql (the slowest) while iterating on our own provider; BENCH_SQL_TRACE=1 has provider-dbops trace
 // every reconcile to an in-process receiver and prints where its time went; BENCH_SQL_STATEMENTS=1 prints the
-// statements each contender spent most server time on.
+// statements each contender spent most server time on; BENCH_SQL_PROFILE=<dir> has provider-dbops write a V8 CPU
+// profile there.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,7 +102,7 @@ async function directFloor(round: number): Promise<Result> {
   const role = await log.createLogin(inRound('bench_floor', round, '_'));
   const pool = new pg.Pool({ ...login(role), database: 'postgres', max: poolSize });
   await log.settle();
-  log.mark();
+  await log.mark();
   const cpu = process.cpuUsage();
   const machine = measureMachine();
   const started = Date.now();
@@ -191,7 +192,7 @@ async function kubeFloor(round: number): Promise<Result> {
     lastTransitionTime: now,
   }));
   await log.settle();
-  log.mark();
+  await log.mark();
   const cpu = process.cpuUsage();
   const machine = measureMachine();
   const started = Date.now();
@@ -269,7 +270,7 @@ function firstChange(before: Map<string, KubeObject>, after: Map<string, KubeObj
 async function race(contender: Contender): Promise<Result> {
   const { provider, namespace, types } = contender;
   await log.settle();
-  log.mark();
+  await log.mark();
   const cpuBefore = cpuSeconds(provider.pid);
   const machine = measureMachine();
   const raceWritesBefore = await api.writes();
@@ -320,7 +321,7 @@ async function idleCycle({ namespace, types, user }: Contender): Promise<IdleCyc
   const versionsBefore = await versions(namespace, types);
   const writesBefore = await api.writes();
   const readsBefore = await api.reads();
-  log.mark();
+  await log.mark();
   await sleep(flags.pollMs + 5000);
   const writes = countersDelta(writesBefore, await api.writes());
   const reads = countersDelta(readsBefore, await api.reads());
