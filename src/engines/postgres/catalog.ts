@@ -1,5 +1,6 @@
 // Catalog reads. Every value is a bound parameter; each read is one statement, so observing costs one round
-// trip per catalog that has to be consulted.
+// trip per catalog that has to be consulted. Databases and roles are read for many names at once, so that
+// concurrent observes can share a statement (batched-read.ts).
 import type pg from 'pg';
 import type { RoleAttributes } from './sql/role.ts';
 
@@ -25,8 +26,13 @@ export interface DatabaseRow {
   settings: string[];
 }
 
-export async function readDatabase(client: pg.ClientBase, name: string): Promise<DatabaseRow | undefined> {
+/** The databases among `names` that exist, by name. */
+export async function readDatabases(
+  client: pg.ClientBase,
+  names: readonly string[],
+): Promise<Map<string, DatabaseRow>> {
   const { rows } = await client.query<{
+    name: string;
     owner: string;
     encoding: string;
     collation: string;
@@ -38,31 +44,33 @@ export async function readDatabase(client: pg.ClientBase, name: string): Promise
     size_bytes: string | null;
     settings: string[];
   }>(
-    `SELECT pg_get_userbyid(d.datdba) AS owner, pg_encoding_to_char(d.encoding) AS encoding,
+    `SELECT d.datname AS name, pg_get_userbyid(d.datdba) AS owner, pg_encoding_to_char(d.encoding) AS encoding,
             d.datcollate AS collation, d.datctype AS ctype, t.spcname AS tablespace,
             d.datconnlimit AS connection_limit, d.datistemplate AS is_template, d.datallowconn AS allow_connections,
             CASE WHEN has_database_privilege(d.oid, 'CONNECT') THEN pg_database_size(d.oid) END AS size_bytes,
             coalesce((SELECT s.setconfig FROM pg_db_role_setting s
                        WHERE s.setdatabase = d.oid AND s.setrole = 0), '{}') AS settings
        FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace
-      WHERE d.datname = $1`,
-    [name],
+      WHERE d.datname = ANY($1::text[])`,
+    [names],
   );
-  const r = rows[0];
-  if (r === undefined) return undefined;
-  const row: DatabaseRow = {
-    owner: r.owner,
-    encoding: r.encoding,
-    collation: r.collation,
-    ctype: r.ctype,
-    tablespace: r.tablespace,
-    connectionLimit: r.connection_limit,
-    isTemplate: r.is_template,
-    allowConnections: r.allow_connections,
-    settings: r.settings,
-  };
-  if (r.size_bytes !== null) row.sizeBytes = Number(r.size_bytes);
-  return row;
+  const found = new Map<string, DatabaseRow>();
+  for (const r of rows) {
+    const row: DatabaseRow = {
+      owner: r.owner,
+      encoding: r.encoding,
+      collation: r.collation,
+      ctype: r.ctype,
+      tablespace: r.tablespace,
+      connectionLimit: r.connection_limit,
+      isTemplate: r.is_template,
+      allowConnections: r.allow_connections,
+      settings: r.settings,
+    };
+    if (r.size_bytes !== null) row.sizeBytes = Number(r.size_bytes);
+    found.set(r.name, row);
+  }
+  return found;
 }
 
 export interface ExtensionRow {
@@ -99,9 +107,13 @@ export interface RoleRow extends RoleAttributes {
   memberOf: string[];
 }
 
-export async function readRole(client: pg.ClientBase, name: string): Promise<RoleRow | undefined> {
-  const { rows } = await client.query<RoleRow>(
-    `SELECT r.rolcanlogin AS login, r.rolinherit AS inherit, r.rolsuper AS superuser,
+/** The roles among `names` that exist, by name. */
+export async function readRoles(
+  client: pg.ClientBase,
+  names: readonly string[],
+): Promise<Map<string, RoleRow>> {
+  const { rows } = await client.query<RoleRow & { name: string }>(
+    `SELECT r.rolname AS name, r.rolcanlogin AS login, r.rolinherit AS inherit, r.rolsuper AS superuser,
             r.rolcreatedb AS "createDB", r.rolcreaterole AS "createRole", r.rolreplication AS replication,
             r.rolbypassrls AS "bypassRLS", r.rolconnlimit AS "connectionLimit",
             CASE WHEN r.rolvaliduntil IS NULL OR r.rolvaliduntil = 'infinity' THEN NULL
@@ -109,10 +121,14 @@ export async function readRole(client: pg.ClientBase, name: string): Promise<Rol
             coalesce(r.rolconfig, '{}') AS config,
             ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                    WHERE m.member = r.oid ORDER BY 1) AS "memberOf"
-       FROM pg_roles r WHERE r.rolname = $1`,
-    [name],
+       FROM pg_roles r WHERE r.rolname = ANY($1::text[])`,
+    [names],
   );
-  return rows[0];
+  return new Map(rows.map(({ name, ...row }) => [name, row]));
+}
+
+export async function readRole(client: pg.ClientBase, name: string): Promise<RoleRow | undefined> {
+  return (await readRoles(client, [name])).get(name);
 }
 
 /** One row of what a grantee holds, or of an object that exists, in the connected database. */

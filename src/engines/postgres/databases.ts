@@ -1,7 +1,7 @@
 // Database operations: observe, create, update, drop.
 import type { DatabaseParameters } from '../../apis/database.ts';
 import type { DatabaseState, Observed } from '../engine.ts';
-import { readContents, readDatabase } from './catalog.ts';
+import { readContents, readDatabases } from './catalog.ts';
 import { planDatabase, type ObservedDatabase } from './diff.ts';
 import { describeError, sqlState } from './errors.ts';
 import { checkName } from './names.ts';
@@ -20,7 +20,7 @@ async function readObserved(
   name: string,
   desired: DatabaseParameters,
 ): Promise<ObservedDatabase | undefined> {
-  const row = await c.with(undefined, (client) => readDatabase(client, name));
+  const row = await c.readBatched('database', name, readDatabases);
   if (row === undefined) return undefined;
   if (!managesContents(desired) || !row.allowConnections) return row;
   return { ...row, ...(await c.with(name, readContents)) };

@@ -5,6 +5,7 @@
 // others wait are closed too, so slots go round in arrival order across all databases.
 import pg from 'pg';
 import { InvalidNameError, UnsupportedError, type ConnectionSettings } from '../engine.ts';
+import { BatchedRead } from './batched-read.ts';
 import { tlsOptions } from './tls.ts';
 import { traceQueries } from './traced-query.ts';
 
@@ -102,6 +103,7 @@ export class Connections {
   readonly budget: ConnectionBudget;
   private readonly admin: pg.Pool;
   private readonly others = new Map<string, pg.Pool>();
+  private readonly batches = new Map<string, BatchedRead<unknown>>();
   readonly adminDatabase: string;
 
   constructor(private readonly settings: ConnectionSettings) {
@@ -182,6 +184,23 @@ export class Connections {
       // longest waiter, whichever database it wants, instead of back to this pool's own queue.
       client.release(broken ?? this.budget.contended);
     }
+  }
+
+  /**
+   * `name`'s row from a read in the admin database that answers many names in one statement: reads of the same
+   * `kind` made while one waits for a connection share it (batched-read.ts).
+   */
+  readBatched<R>(
+    kind: string,
+    name: string,
+    readMany: (client: pg.PoolClient, names: string[]) => Promise<ReadonlyMap<string, R>>,
+  ): Promise<R | undefined> {
+    let batch = this.batches.get(kind) as BatchedRead<R> | undefined;
+    if (batch === undefined) {
+      batch = new BatchedRead<R>((take) => this.with(undefined, (client) => readMany(client, take())));
+      this.batches.set(kind, batch);
+    }
+    return batch.read(name);
   }
 
   /** Ends the pool of `database`, e.g. before dropping it, so that our own idle sessions do not hold it. */

@@ -2,7 +2,7 @@
 import type { DatabaseRoleParameters } from '../../apis/database-role.ts';
 import type { DatabaseUserParameters } from '../../apis/database-user.ts';
 import type { AccountState, Observed } from '../engine.ts';
-import { readRole, type RoleRow } from './catalog.ts';
+import { readRole, readRoles, type RoleRow } from './catalog.ts';
 import { planRole, type DesiredRole } from './diff.ts';
 import { describeError, sqlState } from './errors.ts';
 import { checkName } from './names.ts';
@@ -73,11 +73,9 @@ export async function observeAccount(
   want: DesiredRole,
 ): Promise<Observed<AccountState>> {
   checkName('role', name);
-  const row = await c
-    .with(undefined, (client) => readRole(client, name))
-    .catch((err: unknown) => {
-      throw describeError(`observe role ${name}`, err);
-    });
+  const row = await c.readBatched('role', name, readRoles).catch((err: unknown) => {
+    throw describeError(`observe role ${name}`, err);
+  });
   if (row === undefined) return { exists: false, differences: [] };
   return {
     exists: true,

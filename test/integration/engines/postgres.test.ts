@@ -400,6 +400,43 @@ describe('postgres engine: connection budget', () => {
     assert.ok(peak <= 2, `peak ${String(peak)} connections`);
   });
 
+  it('answers observes that queue for a connection with one catalog statement, each with its own answer', async () => {
+    const one = createPostgresEngine(settingsFor(env, { maxConnections: 1 }));
+    const db = `batch_db_${suffix}`;
+    const role = `batch_role_${suffix}`;
+    try {
+      await one.createDatabase(db, grantRef);
+      await one.createRole(role, grantRef);
+      const statements = await countStatements(async () => {
+        // The only connection is busy while sixteen observes arrive.
+        const busy = one.ping();
+        const observes = await Promise.all([
+          ...Array.from({ length: 8 }, (_, i) =>
+            one.observeDatabase(i % 2 === 0 ? db : `absent_${suffix}`, grantRef),
+          ),
+          ...Array.from({ length: 8 }, (_, i) =>
+            one.observeRole(i % 2 === 0 ? role : `absent_${suffix}`, grantRef),
+          ),
+        ]);
+        await busy;
+        assert.deepEqual(
+          observes.map((o) => o.exists),
+          Array.from({ length: 16 }, (_, i) => i % 2 === 0),
+        );
+        assert.deepEqual(
+          observes.filter((o) => o.exists).map((o) => o.differences),
+          Array.from({ length: 8 }, () => []),
+        );
+      });
+      const catalog = statements.filter((s) => /FROM pg_(database|roles) /.test(s));
+      assert.equal(catalog.length, 2, `one statement per catalog, not per observe:\n${catalog.join('\n')}`);
+    } finally {
+      await one.dropDatabase(db);
+      await one.dropRole(role);
+      await one.close();
+    }
+  });
+
   it('does not deadlock when concurrent grants on other databases outnumber the connections', async () => {
     // A fresh engine has not read the server version yet: each grant needs it, and must not hold a
     // per-database connection while asking for an admin one.

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BatchedRead } from '../../../../src/engines/postgres/batched-read.ts';
+
+/** A sender whose connections are handed out by the test, recording the names of each batch it sends. */
+function fakeSender(rows: Record<string, number>) {
+  const sent: string[][] = [];
+  const waiting: (() => void)[] = [];
+  let failure: Error | undefined;
+  const reader = new BatchedRead<number>(async (take) => {
+    await new Promise<void>((resolve) => waiting.push(resolve));
+    const names = take();
+    sent.push(names);
+    if (failure) {
+      const err = failure;
+      failure = undefined;
+      throw err;
+    }
+    return new Map(names.flatMap((n) => (n in rows ? [[n, rows[n] ?? 0] as const] : [])));
+  });
+  const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return {
+    reader,
+    sent,
+    /** Gives the oldest waiting batch its connection. */
+    async connect() {
+      await tick();
+      waiting.shift()?.();
+      await tick();
+    },
+    /** Makes the next batch's statement fail. */
+    fail(err: Error) {
+      failure = err;
+    },
+  };
+}
+
+describe('batched catalog reads', () => {
+  it('answers every read made while the batch waits with one statement, each with its own row', async () => {
+    const f = fakeSender({ a: 1, b: 2 });
+    const reads = [f.reader.read('a'), f.reader.read('b'), f.reader.read('missing'), f.reader.read('a')];
+    await f.connect();
+    assert.deepEqual(await Promise.all(reads), [1, 2, undefined, 1]);
+    assert.deepEqual(f.sent, [['a', 'b', 'missing']]);
+  });
+
+  it('sends a read made after its batch was sent in the next one, so it sees what happened since', async () => {
+    const f = fakeSender({ a: 1, b: 2 });
+    const first = f.reader.read('a');
+    await f.connect();
+    const second = f.reader.read('b');
+    const third = f.reader.read('a');
+    await f.connect();
+    assert.deepEqual([await first, await second, await third], [1, 2, 1]);
+    assert.deepEqual(f.sent, [['a'], ['b', 'a']]);
+  });
+
+  it('fails every read of a batch whose statement failed, and starts afresh', async () => {
+    const f = fakeSender({ a: 1 });
+    f.fail(new Error('connection lost'));
+    const reads = [f.reader.read('a'), f.reader.read('b')].map((p) =>
+      p.then(
+        () => 'ok',
+        (err: unknown) => (err as Error).message,
+      ),
+    );
+    await f.connect();
+    assert.deepEqual(await Promise.all(reads), ['connection lost', 'connection lost']);
+    const again = f.reader.read('a');
+    await f.connect();
+    assert.equal(await again, 1);
+  });
+});
