@@ -15,11 +15,16 @@ interface Batch<R> {
 export class BatchedRead<R> {
   private open: Batch<R> | undefined;
 
-  constructor(private readonly send: SendBatch<R>) {}
+  constructor(
+    private readonly send: SendBatch<R>,
+    /** Names per statement at most, so that one statement's time stays short. */
+    private readonly maxNames = 200,
+  ) {}
 
   /** The row for `name`, or undefined when the catalog has none. */
   async read(name: string): Promise<R | undefined> {
-    const batch = this.open ?? this.start();
+    const open = this.open;
+    const batch = open !== undefined && open.names.size < this.maxNames ? open : this.start();
     batch.names.add(name);
     return (await batch.rows).get(name);
   }

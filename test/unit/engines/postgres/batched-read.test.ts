@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { BatchedRead } from '../../../../src/engines/postgres/batched-read.ts';
 
 /** A sender whose connections are handed out by the test, recording the names of each batch it sends. */
-function fakeSender(rows: Record<string, number>) {
+function fakeSender(rows: Record<string, number>, maxNames?: number) {
   const sent: string[][] = [];
   const waiting: (() => void)[] = [];
   let failure: Error | undefined;
@@ -17,7 +17,7 @@ function fakeSender(rows: Record<string, number>) {
       throw err;
     }
     return new Map(names.flatMap((n) => (n in rows ? [[n, rows[n] ?? 0] as const] : [])));
-  });
+  }, maxNames);
   const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
   return {
     reader,
@@ -53,6 +53,15 @@ describe('batched catalog reads', () => {
     await f.connect();
     assert.deepEqual([await first, await second, await third], [1, 2, 1]);
     assert.deepEqual(f.sent, [['a'], ['b', 'a']]);
+  });
+
+  it('starts another batch when one holds as many names as a statement may carry', async () => {
+    const f = fakeSender({ a: 1, b: 2, c: 3 }, 2);
+    const reads = [f.reader.read('a'), f.reader.read('b'), f.reader.read('c')];
+    await f.connect();
+    await f.connect();
+    assert.deepEqual(await Promise.all(reads), [1, 2, 3]);
+    assert.deepEqual(f.sent, [['a', 'b'], ['c']]);
   });
 
   it('fails every read of a batch whose statement failed, and starts afresh', async () => {
