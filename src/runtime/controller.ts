@@ -26,8 +26,11 @@ export interface ControllerOptions {
   log?: Logger;
   /** The reconciler's own writes: reads prefer them while the cache lags, and their watch events are no news. */
   ownWrites?: OwnWrites<KubeObject>;
-  /** Milliseconds to hold a newly seen object before its first reconcile (0 or undefined: at once). */
-  firstReconcileDelay?: (obj: KubeObject) => number;
+  /**
+   * Milliseconds to hold a newly seen object before its first reconcile, given how long it has been held so
+   * far (0: reconcile now). Asked again whenever the held object comes up, so a hold can end early.
+   */
+  firstReconcileHold?: (obj: KubeObject, heldMs: number) => number;
 }
 
 export type Reconcile = (key: ObjectKey) => Promise<ReconcileResult>;
@@ -50,6 +53,8 @@ export class Controller<T extends KubeObject> {
   readonly queue: WorkQueue;
   private readonly log: Logger;
   private workers: Promise<void>[] = [];
+  /** Objects seen but not reconciled yet, with when they were first seen (for firstReconcileHold). */
+  private readonly unreconciled = new Map<string, number>();
 
   constructor(
     kube: KubeApi,
@@ -65,7 +70,9 @@ export class Controller<T extends KubeObject> {
     });
     this.informer.addHandlers({
       add: (obj) => {
-        this.queue.addAfter(keyOfObject(obj), options.firstReconcileDelay?.(obj) ?? 0);
+        const key = keyOfObject(obj);
+        if (options.firstReconcileHold !== undefined) this.unreconciled.set(key, Date.now());
+        this.queue.add(key);
       },
       update: (oldObj, newObj) => {
         const changed = desiredStateChanged(oldObj, newObj);
@@ -78,6 +85,7 @@ export class Controller<T extends KubeObject> {
       },
       delete: (obj) => {
         options.ownWrites?.forget(obj);
+        this.unreconciled.delete(keyOfObject(obj));
         this.queue.add(keyOfObject(obj));
       },
     });
@@ -120,7 +128,24 @@ export class Controller<T extends KubeObject> {
     }
   }
 
+  /** Milliseconds an object not reconciled yet should still wait; 0 once its first reconcile may run. */
+  private held(key: string): number {
+    const seen = this.unreconciled.get(key);
+    if (seen === undefined) return 0;
+    const { namespace, name } = parseQueueKey(key);
+    const obj = this.informer.get(namespace, name);
+    const hold = obj === undefined ? 0 : (this.options.firstReconcileHold?.(obj, Date.now() - seen) ?? 0);
+    if (hold <= 0) this.unreconciled.delete(key);
+    return hold;
+  }
+
   private async process(key: string, reconcile: Reconcile): Promise<void> {
+    // Before the rate limiter: a held object spends no token.
+    const hold = this.held(key);
+    if (hold > 0) {
+      this.queue.addAfter(key, hold);
+      return;
+    }
     const wait = this.options.rateLimiter?.admit(key) ?? 0;
     if (wait > 0) {
       this.queue.addAfter(key, wait);

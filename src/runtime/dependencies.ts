@@ -2,10 +2,10 @@
 // When an object becomes Ready or stops being Ready, the objects that refer to it are reconciled at once
 // instead of waiting out the exponential backoff their earlier failures earned: applying an instance, a
 // database, a user and a grant together then converges as soon as each piece exists. A dependant is woken by a
-// dependency turning Ready only once all its dependencies are Ready, and a new dependant whose dependencies all
-// exist but are not all Ready yet is first reconciled when they are (or at its first poll): before that its
-// reconcile could only report the wait, and each such reconcile spends a token of the global
-// --max-reconcile-rate that others are queued for.
+// dependency turning Ready only once all its dependencies are Ready, and a new dependant is first reconciled
+// once its dependencies are (or, should they not turn Ready, after a poll interval, or a few seconds for one not
+// in the cache at all): before that its reconcile could only report the wait, and each such reconcile spends a
+// token of the global --max-reconcile-rate that others are queued for.
 import type { ResourceType } from '../kube/api.ts';
 import { isReady } from './conditions.ts';
 import { keyOf, type ManagedResource, type ObjectKey } from './managed.ts';
@@ -57,14 +57,29 @@ export function allReady(targets: readonly DependencyTarget[]): boolean {
   return targets.every((t) => t === 'unknown' || (t !== 'missing' && isReady(t)));
 }
 
+/** How long a new object may wait for what it refers to before its first reconcile reports the wait. */
+export interface HoldLimits {
+  /** For a referenced object that exists but is not Ready: it is being reconciled (the poll interval). */
+  notReadyMs: number;
+  /** For one not seen at all: created with it, it may only be late in the cache; else the name is wrong. */
+  missingMs: number;
+}
+
 /**
- * Whether a new object should wait for its dependencies before its first reconcile: never reconciled, not being
- * deleted, everything it refers to exists, and something of it is not Ready. A missing object is not waited
- * for: the reconcile reports it at once.
+ * How much longer a new object should wait before its first reconcile, having waited `heldMs`: while never
+ * reconciled and not being deleted, and something it refers to is missing or not Ready, up to the limit for
+ * that. A first reconcile before then could only report the wait (and spend a rate-limit token).
  */
-export function waitsForDependencies(mg: ManagedResource, targets: readonly DependencyTarget[]): boolean {
-  if (mg.metadata.deletionTimestamp !== undefined || (mg.status?.conditions?.length ?? 0) > 0) return false;
-  return !targets.includes('missing') && !allReady(targets);
+export function firstReconcileHold(
+  mg: ManagedResource,
+  targets: readonly DependencyTarget[],
+  heldMs: number,
+  limits: HoldLimits,
+): number {
+  if (mg.metadata.deletionTimestamp !== undefined || (mg.status?.conditions?.length ?? 0) > 0) return 0;
+  if (allReady(targets)) return 0;
+  const limit = targets.includes('missing') ? limits.missingMs : limits.notReadyMs;
+  return Math.max(0, limit - heldMs);
 }
 
 /** A dependency that turned: Ready ('gained') or no longer Ready ('lost'). */

@@ -10,7 +10,7 @@ import {
   dependantsToWake,
   readinessTurn,
   referencedKey,
-  waitsForDependencies,
+  firstReconcileHold,
   type Dependency,
   type DependencyTarget,
 } from './dependencies.ts';
@@ -27,6 +27,12 @@ import type { ProviderConfigUsage } from './provider-config-usage.ts';
 import { globalRateLimiter, ReconcileRateLimiter } from './rate-limiter.ts';
 import { defaultReconcilerOptions, ManagedReconciler, type ReconcilerDeps } from './reconciler.ts';
 import { waitForCrd } from './safe-start.ts';
+
+/**
+ * How long a new object waits for an object it refers to that is not in the cache: applied together, the other
+ * may only be late in its own watch; after this the reconcile reports it missing.
+ */
+const missingDependencyGraceMs = 3000;
 
 /** What a managed kind plugs into the runtime. */
 export interface ManagedKind<T extends ManagedResource = ManagedResource> {
@@ -154,7 +160,7 @@ export class ProviderRuntime {
   private controllerFor<T extends KubeObject>(
     type: ResourceType,
     name: string,
-    managed: Pick<ControllerOptions, 'ownWrites' | 'firstReconcileDelay'> = {},
+    managed: Pick<ControllerOptions, 'ownWrites' | 'firstReconcileHold'> = {},
   ): Controller<T> {
     const controller = new Controller<T>(this.options.kube, type, {
       name,
@@ -179,11 +185,12 @@ export class ProviderRuntime {
     const pollDelay = (mg: ManagedResource) => nextPollDelay(mg, o.poll);
     const controller = this.controllerFor<ManagedResource>(kind.type, name, {
       ownWrites,
-      // A new object whose dependencies exist but are not all Ready waits for their turn (dependency wiring)
-      // or, should they never turn, its first poll, which then reports the wait.
-      firstReconcileDelay: (obj) => {
+      // A new object whose dependencies are not all Ready waits for their turn (dependency wiring) or, should
+      // they not turn, a poll interval, then reports the wait; a missing one is given a few seconds to appear.
+      firstReconcileHold: (obj, heldMs) => {
         const mg = obj as ManagedResource;
-        return waitsForDependencies(mg, this.dependencyTargets(kind, mg)) ? pollDelay(mg) : 0;
+        const limits = { notReadyMs: pollDelay(mg), missingMs: missingDependencyGraceMs };
+        return firstReconcileHold(mg, this.dependencyTargets(kind, mg), heldMs, limits);
       },
     });
     this.managedControllers.push(controller);

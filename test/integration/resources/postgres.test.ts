@@ -638,4 +638,34 @@ describe('dependants created with what they depend on', () => {
     await slow.delete('DatabaseUser', 'later');
     await slow.gone('DatabaseUser', 'later');
   });
+
+  it('takes a grant applied before its user to Ready without a single warning', async () => {
+    const user = `second_${tag}`;
+    await slow.create('DatabaseGrant', 'first', {
+      forProvider: {
+        instanceRef: { name: 'pg' },
+        userRef: { name: 'second' },
+        database: 'postgres',
+        postgres: { database: { privileges: ['CONNECT'] } },
+      },
+    });
+    // The user arrives a moment later, as from the next document of the same apply.
+    await new Promise((r) => setTimeout(r, 1000));
+    await slow.create(
+      'DatabaseUser',
+      'second',
+      { forProvider: { instanceRef: { name: 'pg' } }, writeConnectionSecretToRef: { name: 'second-conn' } },
+      { 'crossplane.io/external-name': user },
+    );
+    await slow.ready('DatabaseGrant', 'first', 15_000);
+    assert.deepEqual(
+      await slow.warnings('first'),
+      [],
+      'neither "not found" nor "not Ready yet" was reported',
+    );
+    await slow.delete('DatabaseGrant', 'first');
+    await slow.gone('DatabaseGrant', 'first');
+    await slow.delete('DatabaseUser', 'second');
+    await slow.gone('DatabaseUser', 'second');
+  });
 });

@@ -6,7 +6,7 @@ import {
   dependantsToWake,
   readinessTurn,
   refersTo,
-  waitsForDependencies,
+  firstReconcileHold,
   type Dependency,
   type DependencyTarget,
 } from '../../../src/runtime/dependencies.ts';
@@ -110,7 +110,7 @@ describe('dependants woken by a turn', () => {
   }
 });
 
-describe('a new dependant and what it refers to', () => {
+describe('how long a new dependant is held before its first reconcile', () => {
   const ready = mg('team', 'user', 'True');
   const pending = mg('team', 'db', 'False');
   const fresh = mg('team', 'grant');
@@ -119,44 +119,94 @@ describe('a new dependant and what it refers to', () => {
     ...fresh,
     metadata: { ...fresh.metadata, deletionTimestamp: '2026-12-01T00:00:00Z' },
   };
+  const limits = { notReadyMs: 60_000, missingMs: 3000 };
   const cases: {
     name: string;
     mg: ManagedResource;
     targets: DependencyTarget[];
+    heldMs: number;
     allReady: boolean;
-    waits: boolean;
+    hold: number;
   }[] = [
-    { name: 'no dependencies', mg: fresh, targets: [], allReady: true, waits: false },
-    { name: 'all Ready', mg: fresh, targets: [ready, ready], allReady: true, waits: false },
-    { name: 'one not Ready yet', mg: fresh, targets: [ready, pending], allReady: false, waits: true },
+    { name: 'no dependencies', mg: fresh, targets: [], heldMs: 0, allReady: true, hold: 0 },
+    { name: 'all Ready', mg: fresh, targets: [ready, ready], heldMs: 0, allReady: true, hold: 0 },
+    {
+      name: 'one not Ready yet: up to a poll interval',
+      mg: fresh,
+      targets: [ready, pending],
+      heldMs: 0,
+      allReady: false,
+      hold: 60_000,
+    },
+    {
+      name: 'one not Ready, part of the interval waited',
+      mg: fresh,
+      targets: [pending],
+      heldMs: 45_000,
+      allReady: false,
+      hold: 15_000,
+    },
+    {
+      name: 'one not Ready for a whole interval: reconciled to report it',
+      mg: fresh,
+      targets: [pending],
+      heldMs: 60_000,
+      allReady: false,
+      hold: 0,
+    },
     {
       name: 'one not Ready, one not resolved yet',
       mg: fresh,
       targets: [pending, 'unknown'],
+      heldMs: 0,
       allReady: false,
-      waits: true,
+      hold: 60_000,
     },
     {
-      name: 'one missing: reconciled at once to say so',
+      name: 'one missing: a few seconds for the cache to catch up',
       mg: fresh,
-      targets: [pending, 'missing'],
+      targets: [ready, 'missing'],
+      heldMs: 1000,
       allReady: false,
-      waits: false,
+      hold: 2000,
     },
-    { name: 'only unresolved references', mg: fresh, targets: ['unknown'], allReady: true, waits: false },
+    {
+      name: 'still missing after those seconds: reconciled to report it',
+      mg: fresh,
+      targets: ['missing'],
+      heldMs: 3000,
+      allReady: false,
+      hold: 0,
+    },
+    {
+      name: 'only unresolved references',
+      mg: fresh,
+      targets: ['unknown'],
+      heldMs: 0,
+      allReady: true,
+      hold: 0,
+    },
     {
       name: 'reconciled before (a restart): not held',
       mg: reconciled,
       targets: [pending],
+      heldMs: 0,
       allReady: false,
-      waits: false,
+      hold: 0,
     },
-    { name: 'being deleted: not held', mg: deleting, targets: [pending], allReady: false, waits: false },
+    {
+      name: 'being deleted: not held',
+      mg: deleting,
+      targets: [pending],
+      heldMs: 0,
+      allReady: false,
+      hold: 0,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
       assert.equal(allReady(c.targets), c.allReady);
-      assert.equal(waitsForDependencies(c.mg, c.targets), c.waits);
+      assert.equal(firstReconcileHold(c.mg, c.targets, c.heldMs, limits), c.hold);
     });
   }
 });
