@@ -8,7 +8,7 @@
 // as the server, so on two shared cores it, not the server, set the pace.
 // Run with `npm run bench -- function [sequential calls] [seconds of load]`.
 import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import { once } from 'node:events';
@@ -18,8 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import type { JsonObject, RunFunctionRequest } from '../src/function/protocol/messages.ts';
-import { decodeResponse, encodeRequest } from '../src/function/protocol/codec.ts';
-import { rawFunctionClient } from '../test/harness/function.ts';
+import { encodeRequest } from '../src/function/protocol/codec.ts';
+import { functionClient } from '../test/harness/function.ts';
 import { benchBinaries, cpuSeconds } from './processes.ts';
 import { median, printChart, printTable, quantile } from './report.ts';
 
@@ -102,7 +102,8 @@ interface Contender {
 }
 
 const loadGenerator = benchBinaries('function-load');
-const requestFile = join(mkdtempSync(join(tmpdir(), 'dbops-bench-function-')), 'request.bin');
+const scratch = mkdtempSync(join(tmpdir(), 'dbops-bench-function-'));
+const requestFile = join(scratch, 'request.bin');
 writeFileSync(requestFile, encodeRequest(request()));
 
 interface LoadResult {
@@ -113,16 +114,16 @@ interface LoadResult {
 
 /** One run of the load generator against `address`: warm-up, sequential calls, then `seconds` of load. */
 async function generate(address: string, sequential: number, seconds: number): Promise<LoadResult> {
-  const args = ['-address', address, '-request', requestFile, '-warmup', String(warmupCalls)];
-  const { stdout } = await promisify(execFile)(loadGenerator, [
-    ...args,
-    '-sequential',
-    String(sequential),
-    '-seconds',
-    String(seconds),
-    '-in-flight',
-    String(inFlight),
-  ]);
+  const flags = {
+    address,
+    request: requestFile,
+    warmup: warmupCalls,
+    sequential,
+    seconds,
+    'in-flight': inFlight,
+  };
+  const args = Object.entries(flags).flatMap(([name, value]) => [`-${name}`, String(value)]);
+  const { stdout } = await promisify(execFile)(loadGenerator, args);
   return JSON.parse(stdout) as LoadResult;
 }
 
@@ -177,8 +178,8 @@ const rounds = 5;
 const floorServer = await contender('noop');
 const fnServer = await contender('app-database');
 try {
-  const client = rawFunctionClient(fnServer.address, grpc.credentials.createInsecure());
-  const answer = decodeResponse(await client.run(encodeRequest(request())));
+  const client = functionClient(fnServer.address, grpc.credentials.createInsecure());
+  const answer = await client.run(request());
   client.close();
   const composed = Object.keys(answer.desired?.resources ?? {});
   if (composed.length !== 10)
@@ -189,6 +190,7 @@ try {
   }
 } finally {
   await Promise.all([floorServer.stop(), fnServer.stop()]);
+  rmSync(scratch, { recursive: true, force: true });
 }
 const floor = summary(floorServer);
 const fn = summary(fnServer);

@@ -89,31 +89,3 @@ export function functionClient(
     },
   };
 }
-
-/**
- * A client that sends bytes already encoded and keeps the answer's bytes: a benchmark's load generator,
- * which must not spend the shared CPU on JSON conversions a Go client (Crossplane) does not make.
- */
-export interface RawFunctionClient {
-  run(request: Buffer): Promise<Buffer>;
-  close(): void;
-}
-
-export function rawFunctionClient(address: string, credentials: grpc.ChannelCredentials): RawFunctionClient {
-  const path = functionRunnerService('apiextensions.fn.proto.v1')['RunFunction']?.path ?? '';
-  const client = new grpc.Client(address, credentials);
-  const same = (b: Buffer) => b;
-  return {
-    run: (request) =>
-      new Promise((resolve, reject) => {
-        client.makeUnaryRequest(path, same, same, request, (err, response) => {
-          if (err !== null) reject(err);
-          else if (response === undefined) reject(new Error('no response'));
-          else resolve(response);
-        });
-      }),
-    close: () => {
-      client.close();
-    },
-  };
-}

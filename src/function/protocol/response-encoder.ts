@@ -156,7 +156,7 @@ function nonEmptyString(w: BackWriter, field: number, value: string | undefined)
 }
 
 /** An enum or non-negative integer; proto3 leaves out a zero unless the field is `optional` (`always`). */
-function varintField(w: BackWriter, field: number, value: number | undefined, always = false): void {
+function numberField(w: BackWriter, field: number, value: number | undefined, always = false): void {
   if (value !== undefined && (value !== 0 || always)) w.varintField(field, value);
 }
 
@@ -218,13 +218,13 @@ function writeDuration(w: BackWriter, text: string): void {
   if (match === null) throw new TypeError(`"${text}" is not a duration such as "60s"`);
   const seconds = Number(match[1]);
   const nanos = Number((match[2] ?? '').padEnd(9, '0'));
-  varintField(w, 2, nanos);
-  varintField(w, 1, seconds);
+  numberField(w, 2, nanos);
+  numberField(w, 1, seconds);
 }
 
 /** Resource: resource 1 (Struct), connection_details 2 (map<string, bytes>), ready 3. */
 function writeResource(w: BackWriter, resource: Resource, enums: WireEnums): void {
-  varintField(w, 3, resource.ready === undefined ? undefined : enums.ready[resource.ready]);
+  numberField(w, 3, resource.ready === undefined ? undefined : enums.ready[resource.ready]);
   for (const [key, b64] of Object.entries(resource.connectionDetails ?? {})) {
     message(w, 2, () => {
       w.bytesField(2, Buffer.from(b64, 'base64'));
@@ -280,10 +280,10 @@ export function encodeResponseBytes(response: RunFunctionResponse, enums: WireEn
     name === undefined ? undefined : names[name];
   backwards(conditions, (c) => {
     message(w, 6, () => {
-      varintField(w, 5, enumOf(enums.target, c.target), true);
+      numberField(w, 5, enumOf(enums.target, c.target), true);
       optionalString(w, 4, c.message);
       nonEmptyString(w, 3, c.reason);
-      varintField(w, 2, enumOf(enums.status, c.status));
+      numberField(w, 2, enumOf(enums.status, c.status));
       nonEmptyString(w, 1, c.type);
     });
   });
@@ -302,10 +302,10 @@ export function encodeResponseBytes(response: RunFunctionResponse, enums: WireEn
   if (context !== undefined) writeStruct(w, 4, context);
   backwards(results, (r) => {
     message(w, 3, () => {
-      varintField(w, 4, enumOf(enums.target, r.target), true);
+      numberField(w, 4, enumOf(enums.target, r.target), true);
       optionalString(w, 3, r.reason);
       nonEmptyString(w, 2, r.message);
-      varintField(w, 1, enumOf(enums.severity, r.severity));
+      numberField(w, 1, enumOf(enums.severity, r.severity));
     });
   });
   if (desired !== undefined)
