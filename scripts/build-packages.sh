@@ -47,7 +47,7 @@ find_crank() {
   # shellcheck source=versions.env
   . "$repo/scripts/versions.env"
   local cache="${DBOPS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/provider-dbops}"
-  local cached="$cache/bin/crank-$CRANK_VERSION"
+  local cached="$cache/bin/crank-$CROSSPLANE_VERSION"
   if [ -x "$cached" ]; then
     echo "$cached"
   elif command -v crossplane >/dev/null; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Go programs the tests run (etcd, kube-apiserver, kube-controller-manager for garbage collection and
-# namespace deletion, and Crossplane's CLI) from the Go module proxy into a cache outside the checkout, keyed by
+# namespace deletion, Crossplane's CLI, Crossplane core and a loopback OCI registry) from the Go module proxy into a cache outside the checkout, keyed by
 # version, so every later run and CI reuses them. Idempotent: a binary that already exists for its version is
 # not rebuilt.
 set -euo pipefail
@@ -61,7 +61,14 @@ build_kube_command() {
 build_etcd
 # Crossplane's CLI: `crank render` is the real client of the composition function, `crank xpkg build` the
 # package builder.
-build_release crank "$CRANK_VERSION" github.com/crossplane/crossplane/v2 github.com/crossplane/crossplane/v2/cmd/crank
+xp=github.com/crossplane/crossplane/v2
+build_release crank "$CROSSPLANE_VERSION" "$xp" "$xp/cmd/crank"
+# Crossplane core for the end-to-end suite, its version stamped: unstamped, every package's
+# spec.crossplane.version constraint fails. The registry it pulls our packages from is the one its own module
+# depends on, so it is keyed by the same version.
+build_release crossplane "$CROSSPLANE_VERSION" "$xp" "$xp/cmd/crossplane" \
+  "-X $xp/internal/version.version=v$CROSSPLANE_VERSION"
+build_release oci-registry "$CROSSPLANE_VERSION" "$xp" github.com/google/go-containerregistry/cmd/registry
 build_kube_command kube-apiserver
 build_kube_command kube-controller-manager
 echo "$bin"

@@ -4,6 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../log/logger.ts';
+import {
+  listenWithClientCertificates,
+  type MutualTlsFiles,
+  type MutualTlsListener,
+} from './mtls-listener.ts';
 import { protocolPackages } from './protocol/codec.ts';
 import type { RunFunctionRequest, RunFunctionResponse } from './protocol/messages.ts';
 import { functionRunnerService, type ReceivedRequest } from './protocol/service.ts';
@@ -27,22 +32,38 @@ export interface FunctionServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-function credentials(tls: FunctionServerOptions['tls']): grpc.ServerCredentials {
-  if (tls === 'insecure') return grpc.ServerCredentials.createInsecure();
+function readCertificates(certsDir: string): MutualTlsFiles {
   const read = (file: string): Buffer => {
     try {
-      return readFileSync(join(tls.certsDir, file));
+      return readFileSync(join(certsDir, file));
     } catch (err) {
-      throw new Error(`cannot read ${file} from the TLS certificates directory ${tls.certsDir}`, {
-        cause: err,
-      });
+      throw new Error(`cannot read ${file} from the TLS certificates directory ${certsDir}`, { cause: err });
     }
   };
-  return grpc.ServerCredentials.createSsl(
-    read('ca.crt'),
-    [{ cert_chain: read('tls.crt'), private_key: read('tls.key') }],
-    true,
-  );
+  return { ca: read('ca.crt'), cert: read('tls.crt'), key: read('tls.key') };
+}
+
+/** Listens on the address: plaintext through grpc-js itself, mTLS through our own listener. */
+async function listen(server: grpc.Server, options: FunctionServerOptions): Promise<MutualTlsListener> {
+  const { address, tls, logger } = options;
+  if (tls !== 'insecure') {
+    const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    return listenWithClientCertificates({
+      address,
+      files: readCertificates(tls.certsDir),
+      inject: (connection) => {
+        injector.injectConnection(connection);
+      },
+      logger,
+    });
+  }
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+      if (err === null) resolve(bound);
+      else reject(new Error(`cannot listen on ${address}: ${err.message}`, { cause: err }));
+    });
+  });
+  return { port, close: () => Promise.resolve() };
 }
 
 /** What --debug logs of each call: which composite, how much was composed, and the results. */
@@ -93,17 +114,14 @@ export async function startFunctionServer(
       },
     });
   }
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(options.address, credentials(options.tls), (err, bound) => {
-      if (err === null) resolve(bound);
-      else reject(new Error(`cannot listen on ${options.address}: ${err.message}`, { cause: err }));
-    });
-  });
-  logger.info({ port, tls: options.tls !== 'insecure' }, 'function server listening');
+  const listener = await listen(server, options);
+  logger.info({ port: listener.port, tls: options.tls !== 'insecure' }, 'function server listening');
   return {
-    port,
-    stop: (graceMs = 10_000) =>
-      new Promise<void>((resolve) => {
+    port: listener.port,
+    stop: async (graceMs = 10_000) => {
+      // The listener stops accepting now but closes only once grpc-js has ended its connections.
+      const closed = listener.close();
+      await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           server.forceShutdown();
           resolve();
@@ -112,6 +130,8 @@ export async function startFunctionServer(
           clearTimeout(force);
           resolve();
         });
-      }),
+      });
+      await closed;
+    },
   };
 }

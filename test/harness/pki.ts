@@ -17,6 +17,13 @@ export interface LeafOptions {
   usage: 'server' | 'client';
   /** DNS names and IP addresses for a server certificate. */
   hosts?: string[];
+  /**
+   * Shaped as Crossplane core issues its client certificate: the CA's own subject (commonName and
+   * organisations are ignored) and no key identifiers, which OpenSSL mistakes for a self-signed certificate.
+   */
+  likeCrossplane?: boolean;
+  /** Already expired: valid until the day before it was issued. */
+  expired?: boolean;
 }
 
 export interface IssuedCertificate {
@@ -40,11 +47,9 @@ export function createCertificateAuthority(dir: string, commonName = 'dbops-test
   mkdirSync(dir, { recursive: true });
   const caKey = join(dir, 'ca.key');
   const caCert = join(dir, 'ca.crt');
+  const caSubject = `/CN=${commonName}`;
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', caKey], dir);
-  openssl(
-    ['req', '-x509', '-new', '-key', caKey, '-subj', `/CN=${commonName}`, '-days', '7', '-out', caCert],
-    dir,
-  );
+  openssl(['req', '-x509', '-new', '-key', caKey, '-subj', caSubject, '-days', '7', '-out', caCert], dir);
   return {
     dir,
     caCert,
@@ -59,6 +64,8 @@ export function createCertificateAuthority(dir: string, commonName = 'dbops-test
         'keyUsage=digitalSignature,keyEncipherment',
       ];
       if (options.hosts !== undefined) lines.push(`subjectAltName=${sanList(options.hosts)}`);
+      if (options.likeCrossplane === true)
+        lines.push('subjectKeyIdentifier=none', 'authorityKeyIdentifier=none');
       writeFileSync(ext, `${lines.join('\n')}\n`);
       openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key], dir);
       openssl(
@@ -68,7 +75,7 @@ export function createCertificateAuthority(dir: string, commonName = 'dbops-test
           '-key',
           key,
           '-subj',
-          subject(options.commonName, options.organisations),
+          options.likeCrossplane === true ? caSubject : subject(options.commonName, options.organisations),
           '-out',
           csr,
         ],
@@ -86,7 +93,7 @@ export function createCertificateAuthority(dir: string, commonName = 'dbops-test
           caKey,
           '-CAcreateserial',
           '-days',
-          '7',
+          options.expired === true ? '-1' : '7',
           '-out',
           cert,
           '-extfile',

@@ -14,14 +14,14 @@ export function cacheDir(): string {
 }
 
 /** Pinned versions of the Go-built test servers (scripts/versions.env is the single source). */
-export function pinnedVersions(): { kube: string; etcd: string; crank: string } {
+export function pinnedVersions(): { kube: string; etcd: string; crossplane: string } {
   const text = readFileSync(join(repoRoot, 'scripts', 'versions.env'), 'utf8');
   const read = (key: string): string => {
     const match = new RegExp(`^${key}=(\\S+)$`, 'm').exec(text);
     if (match?.[1] === undefined) throw new Error(`scripts/versions.env has no ${key}`);
     return match[1];
   };
-  return { kube: read('KUBE_VERSION'), etcd: read('ETCD_VERSION'), crank: read('CRANK_VERSION') };
+  return { kube: read('KUBE_VERSION'), etcd: read('ETCD_VERSION'), crossplane: read('CROSSPLANE_VERSION') };
 }
 
 function isExecutable(path: string): boolean {
@@ -50,9 +50,12 @@ export function requireTool(name: string, debianPackage: string, extraDirs: stri
  * Returns the cached Go-built server binary, building it first (once per version) with
  * scripts/build-test-binaries.sh when it is missing.
  */
-export function goBuiltServer(name: 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'crank'): string {
+export function goBuiltServer(
+  name: 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'crank' | 'crossplane' | 'oci-registry',
+): string {
   const versions = pinnedVersions();
-  const version = name === 'etcd' ? versions.etcd : name === 'crank' ? versions.crank : versions.kube;
+  const version =
+    name === 'etcd' ? versions.etcd : name.startsWith('kube-') ? versions.kube : versions.crossplane;
   const binary = join(cacheDir(), 'bin', `${name}-${version}`);
   if (isExecutable(binary)) return binary;
   process.stderr.write(`${binary} is missing; building it from the Go module proxy (cold: ~10 min)\n`);

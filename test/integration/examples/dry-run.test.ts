@@ -52,7 +52,7 @@ const ownNamespace = `examples-${String(process.pid)}`;
 
 /** Crossplane's CRDs, from the module the crank build downloaded (same version as crank). */
 function crossplaneCrdDir(): string {
-  const version = pinnedVersions().crank;
+  const version = pinnedVersions().crossplane;
   const mod = ['go', 'mod', 'github.com', 'crossplane', 'crossplane', `v2@v${version}`];
   return join(cacheDir(), ...mod, 'cluster', 'crds');
 }
@@ -211,7 +211,7 @@ describe('examples/ on the real API server and Crossplane’s validator', () => 
     );
     dir = mkdtempSync(join(tmpdir(), 'dbops-examples-'));
     // crank validate always loads the Crossplane image's schemas through its cache (image ':' becomes '@').
-    crossplaneImage = `xpkg.crossplane.io/crossplane/crossplane:v${pinnedVersions().crank}`;
+    crossplaneImage = `xpkg.crossplane.io/crossplane/crossplane:v${pinnedVersions().crossplane}`;
     validateCache = join(dir, 'validate-cache');
     const seeded = join(validateCache, crossplaneImage.replace(':', '@'));
     mkdirSync(seeded, { recursive: true });

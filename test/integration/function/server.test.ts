@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
-import { createLogger } from '../../../src/log/logger.ts';
 import { runAppDatabase } from '../../../src/function/app-database/run.ts';
 import { startFunctionServer, type FunctionServer } from '../../../src/function/server.ts';
 import { createCertificateAuthority } from '../../harness/pki.ts';
 import { functionClient, startFunctionProcess } from '../../harness/function.ts';
+import { recordingLogger } from '../../fakes/logger.ts';
 import { readFileSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'dbops-function-tls-'));
@@ -23,8 +23,21 @@ const server = ca.issue('server', {
   usage: 'server',
   hosts: ['localhost', '127.0.0.1'],
 });
-const crossplane = ca.issue('crossplane', { commonName: 'crossplane', usage: 'client' });
-const stranger = otherCa.issue('stranger', { commonName: 'crossplane', usage: 'client' });
+// Shaped as Crossplane core's own client certificate (the CA's subject, no key identifiers), which OpenSSL alone
+// takes for self-signed; and one shaped as other tools issue them, with a subject of its own.
+const crossplane = ca.issue('crossplane', {
+  commonName: 'crossplane',
+  usage: 'client',
+  likeCrossplane: true,
+});
+const distinct = ca.issue('distinct', { commonName: 'crossplane', usage: 'client' });
+const stranger = otherCa.issue('stranger', {
+  commonName: 'crossplane',
+  usage: 'client',
+  likeCrossplane: true,
+});
+const expired = ca.issue('expired', { commonName: 'crossplane', usage: 'client', expired: true });
+const serverOnly = ca.issue('server-only', { commonName: 'crossplane', usage: 'server' });
 const certsDir = join(dir, 'tls-server');
 mkdirSync(certsDir);
 writeFileSync(join(certsDir, 'tls.crt'), readFileSync(server.cert));
@@ -59,8 +72,10 @@ const request = {
 describe('function server with mTLS', () => {
   let running: FunctionServer;
   let address: string;
+  const { logger, entries } = recordingLogger();
+  const refusalsLogged = () =>
+    entries.filter((e) => e.msg === 'refused a function client').map((e) => String(e.fields['reason']));
   before(async () => {
-    const logger = createLogger({ level: 'error', format: 'json' });
     running = await startFunctionServer(runAppDatabase, {
       address: '127.0.0.1:0',
       tls: { certsDir },
@@ -73,9 +88,18 @@ describe('function server with mTLS', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const pkg of ['apiextensions.fn.proto.v1', 'apiextensions.fn.proto.v1beta1'] as const) {
-    it(`answers a client with Crossplane's client certificate on ${pkg}`, async () => {
-      const client = functionClient(address, clientCredentials(crossplane), pkg);
+  const accepted = [
+    { name: "Crossplane core's client certificate", cert: crossplane, pkg: 'apiextensions.fn.proto.v1' },
+    { name: "Crossplane core's client certificate", cert: crossplane, pkg: 'apiextensions.fn.proto.v1beta1' },
+    {
+      name: 'a client certificate with a subject of its own',
+      cert: distinct,
+      pkg: 'apiextensions.fn.proto.v1',
+    },
+  ] as const;
+  for (const tc of accepted) {
+    it(`answers a client with ${tc.name} on ${tc.pkg}`, async () => {
+      const client = functionClient(address, clientCredentials(tc.cert), tc.pkg);
       try {
         const response = await client.run(request);
         assert.equal(response.meta.tag, 'wire-1');
@@ -91,22 +115,46 @@ describe('function server with mTLS', () => {
     });
   }
 
-  const refused: { name: string; credentials: () => grpc.ChannelCredentials }[] = [
-    { name: 'a client without a certificate', credentials: () => clientCredentials() },
-    { name: 'a client whose certificate another CA signed', credentials: () => clientCredentials(stranger) },
+  // reason: what the server's warning says, for refusals made after the handshake (a plaintext client never
+  // completes one).
+  const refused: { name: string; credentials: () => grpc.ChannelCredentials; reason?: RegExp }[] = [
+    {
+      name: 'a client without a certificate',
+      credentials: () => clientCredentials(),
+      reason: /no client certificate/,
+    },
+    {
+      name: 'a client whose certificate another CA signed',
+      credentials: () => clientCredentials(stranger),
+      reason: /not signed by a CA in ca\.crt/,
+    },
+    {
+      name: 'a client whose certificate has expired',
+      credentials: () => clientCredentials(expired),
+      reason: /not valid now/,
+    },
+    {
+      name: 'a client whose certificate is for servers only',
+      credentials: () => clientCredentials(serverOnly),
+      reason: /not for client authentication/,
+    },
     { name: 'a plaintext client', credentials: () => grpc.credentials.createInsecure() },
   ];
   for (const tc of refused) {
     it(`refuses ${tc.name}`, async () => {
+      const before = refusalsLogged().length;
       const client = functionClient(address, tc.credentials());
       try {
         await assert.rejects(client.run(request, 3_000), (err: grpc.ServiceError) => {
-          assert.notEqual(err.code, grpc.status.OK);
+          assert.equal(err.code, grpc.status.UNAVAILABLE);
           return true;
         });
       } finally {
         client.close();
       }
+      const reasons = refusalsLogged().slice(before);
+      if (tc.reason === undefined) assert.deepEqual(reasons, []);
+      else assert.match(reasons[0] ?? '(no refusal logged)', tc.reason);
     });
   }
 });
