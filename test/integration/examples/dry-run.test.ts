@@ -28,6 +28,7 @@ import { RestTransport } from '../../../src/kube/rest.ts';
 import { applyCrdDir, installCrds } from '../../harness/crds.ts';
 import { useTestEnvironment } from '../../harness/environment.ts';
 import { cacheDir, goBuiltServer, pinnedVersions } from '../../harness/tools.ts';
+import { Discovery } from '../../harness/discovery.ts';
 import { eventually } from '../../harness/wait.ts';
 import {
   definingXrd,
@@ -57,39 +58,17 @@ function crossplaneCrdDir(): string {
   return join(cacheDir(), ...mod, 'cluster', 'crds');
 }
 
-interface ApiResource {
-  name: string;
-  kind: string;
-  namespaced: boolean;
-}
-
 /** The API server through the provider's own REST transport: discovery and dry-run writes of any kind. */
 class ApiServer {
-  private readonly discovered = new Map<string, ApiResource[]>();
+  private readonly discovery: Discovery;
 
-  constructor(private readonly transport: RestTransport) {}
+  constructor(private readonly transport: RestTransport) {
+    this.discovery = new Discovery(transport);
+  }
 
   /** The resource serving apiVersion/kind, or undefined when the server does not serve it. */
-  async resource(apiVersion: string, kind: string): Promise<ResourceType | undefined> {
-    let resources = this.discovered.get(apiVersion);
-    if (resources === undefined) {
-      const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-      const res = await this.transport.request({ method: 'GET', path });
-      if (res.status === 404) return undefined;
-      assert.equal(res.status, 200, `discovery of ${apiVersion}: ${res.body}`);
-      resources = (JSON.parse(res.body) as { resources: ApiResource[] }).resources;
-      this.discovered.set(apiVersion, resources);
-    }
-    const found = resources.find((r) => r.kind === kind && !r.name.includes('/'));
-    if (found === undefined) return undefined;
-    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-    return {
-      group: group ?? '',
-      version: version ?? '',
-      kind,
-      plural: found.name,
-      namespaced: found.namespaced,
-    };
+  resource(apiVersion: string, kind: string): Promise<ResourceType | undefined> {
+    return this.discovery.resource(apiVersion, kind);
   }
 
   /**
