@@ -3,8 +3,9 @@ import type { DatabaseParameters } from '../../apis/database.ts';
 import type { DatabaseState, Observed } from '../engine.ts';
 import { readContents, readDatabases } from './catalog.ts';
 import { planDatabase, type ObservedDatabase } from './diff.ts';
-import { describeError, sqlState } from './errors.ts';
-import { checkName } from './names.ts';
+import { describeError, PostgresError, sqlState } from './errors.ts';
+import { checkName, checkRoleName, ident } from './names.ts';
+import type pg from 'pg';
 import type { Connections } from './pool.ts';
 import { checkAborted, execute, executeChanges } from './run.ts';
 import { createDatabaseSql, dropDatabaseSql } from './sql/database.ts';
@@ -47,6 +48,35 @@ export async function observeDatabase(
   }
 }
 
+/**
+ * Making a role the owner of a database (CREATE DATABASE … OWNER, ALTER DATABASE … OWNER TO) needs the admin
+ * login to be a member of that role. A DBA grants the login that membership, and so does this when the login
+ * may (CREATEROLE, or ADMIN OPTION on the role); when it may not, the error says which GRANT is missing. A
+ * role that does not exist yet (its DatabaseUser is still being created) is left to the statement's own error.
+ */
+async function joinOwnerRole(client: pg.ClientBase, database: string, owner: string): Promise<void> {
+  checkRoleName('owner', owner);
+  const { rows } = await client.query<{ member: boolean; login: string }>(
+    `SELECT pg_has_role(current_user, oid, 'MEMBER') AS member, current_user AS login
+       FROM pg_roles WHERE rolname = $1`,
+    [owner],
+  );
+  const row = rows[0];
+  if (row === undefined || row.member) return;
+  try {
+    await client.query(`GRANT ${ident('owner', owner)} TO CURRENT_USER`);
+  } catch (err) {
+    if (sqlState(err) !== '42501')
+      throw describeError(`make ${owner} the owner of database ${database}`, err);
+    throw new PostgresError(
+      `make ${owner} the owner of database ${database}: the admin login "${row.login}" is not a member of ` +
+        `role "${owner}" and may not grant itself that membership; a superuser can run ` +
+        `GRANT ${ident('owner', owner)} TO ${ident('login', row.login)}`,
+      '42501',
+    );
+  }
+}
+
 export async function updateDatabase(
   c: Connections,
   name: string,
@@ -62,8 +92,12 @@ export async function updateDatabase(
   const changes = planDatabase(name, o, desired.postgres);
   const admin = changes.filter((ch) => ch.in === 'admin');
   const inside = changes.filter((ch) => ch.in === 'database');
+  const owner = desired.postgres?.owner;
   if (admin.length > 0) {
-    await c.with(undefined, (client) => executeChanges(client, `update database ${name}`, admin, signal));
+    await c.with(undefined, async (client) => {
+      if (owner !== undefined && owner !== o.owner) await joinOwnerRole(client, name, owner);
+      await executeChanges(client, `update database ${name}`, admin, signal);
+    });
   }
   if (inside.length > 0) {
     await c.with(name, (client) => executeChanges(client, `update database ${name}`, inside, signal));
@@ -97,8 +131,12 @@ export async function createDatabase(
   options: { timeoutMs: number; signal: AbortSignal | undefined },
 ): Promise<void> {
   const sql = createDatabaseSql(name, desired.postgres);
+  const owner = desired.postgres?.owner;
   try {
-    await c.with(undefined, (client) => client.query(sql));
+    await c.with(undefined, async (client) => {
+      if (owner !== undefined) await joinOwnerRole(client, name, owner);
+      await client.query(sql);
+    });
   } catch (err) {
     // 42P04 duplicate_database: adopt it; Update below brings it to the spec.
     if (sqlState(err) !== '42P04') throw describeError(`create database ${name}`, err);

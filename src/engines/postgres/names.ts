@@ -19,6 +19,18 @@ export function checkName(what: string, name: string): void {
   }
 }
 
+/**
+ * Names PostgreSQL keeps for itself as roles: the pseudo-roles of GRANT, the role-valued keywords, and the
+ * predefined pg_* roles (membership in pg_write_server_files and friends is a superuser's power).
+ */
+const reservedRole = /^(public|none|current_user|session_user|current_role)$|^pg_/i;
+
+/** Throws InvalidNameError when `name` cannot name a role the provider may act as or hand out. */
+export function checkRoleName(what: string, name: string): void {
+  checkName(what, name);
+  if (reservedRole.test(name)) throw new InvalidNameError(`${what} "${name}" is a name PostgreSQL reserves`);
+}
+
 /** A checked, quoted identifier. */
 export function ident(what: string, name: string): string {
   checkName(what, name);

@@ -494,6 +494,62 @@ describe('SQL kinds on PostgreSQL', () => {
     assert.deepEqual(await versions(), before);
   });
 
+  it('makes a role the admin login is not a member of the owner, as a DBA would, and names the GRANT it lacks when it may not', async () => {
+    const owner = `owned_by_${tag}`;
+    await p.create(
+      'DatabaseUser',
+      'owner',
+      { forProvider: { instanceRef: { name: 'pg' } }, writeConnectionSecretToRef: { name: 'owner-login' } },
+      { 'crossplane.io/external-name': owner },
+    );
+    await p.ready('DatabaseUser', 'owner');
+    const memberBefore = await asAdmin<{ member: boolean }>(
+      'postgres',
+      "SELECT pg_has_role(current_user, $1, 'MEMBER') AS member",
+      [owner],
+    );
+    assert.equal(memberBefore[0]?.member, false, 'the admin login starts outside the role');
+    const cases = [
+      { name: 'owned', db: `owned_${tag}`, owner, refusal: undefined },
+      {
+        name: 'superuser-owned',
+        db: `super_${tag}`,
+        owner: 'postgres',
+        refusal:
+          /is not a member of role "postgres" and may not grant itself .* GRANT "postgres" TO "dbops_admin"/,
+      },
+      {
+        name: 'predefined-owned',
+        db: `predef_${tag}`,
+        owner: 'pg_write_server_files',
+        refusal: /owner "pg_write_server_files" is a name PostgreSQL reserves/,
+      },
+    ];
+    for (const tc of cases) {
+      await p.create(
+        'Database',
+        tc.name,
+        { forProvider: { instanceRef: { name: 'pg' }, postgres: { owner: tc.owner } } },
+        { 'crossplane.io/external-name': tc.db },
+      );
+    }
+    await p.ready('Database', 'owned');
+    const rows = await asAdmin<{ owner: string }>(
+      'postgres',
+      'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
+      [`owned_${tag}`],
+    );
+    assert.equal(rows[0]?.owner, owner);
+    for (const tc of cases.filter((c) => c.refusal !== undefined)) {
+      await p.condition('Database', tc.name, 'Synced', 'False', tc.refusal);
+      assert.equal(await databaseExists(tc.db), false, `${tc.db} must not be created`);
+    }
+    for (const tc of cases) await p.delete('Database', tc.name);
+    for (const tc of cases) await p.gone('Database', tc.name);
+    await p.delete('DatabaseUser', 'owner');
+    await p.gone('DatabaseUser', 'owner');
+  });
+
   it('refuses bad input with a clear condition and sends nothing to the server', async () => {
     const long = `x${'y'.repeat(70)}`;
     await p.create(
