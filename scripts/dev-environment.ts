@@ -20,7 +20,11 @@ process.stdout.write(
     '',
   ].join('\n'),
 );
+// The servers' child processes do not keep Node running on their own (the harness unrefs them, so a test file
+// can end), so this timer holds the process until a signal stops it.
+const keepAlive = setInterval(() => undefined, 1 << 30);
 const stop = (): void => {
+  clearInterval(keepAlive);
   void env.stop().then(() => process.exit(0));
 };
 process.once('SIGINT', stop);
