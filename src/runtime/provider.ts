@@ -218,6 +218,7 @@ export class ProviderRuntime {
     );
     await controller.start((key) => reconciler.reconcile(key));
     this.startedKinds.set(kind.type.kind, { kind, controller });
+    o.log.info({ kind: kind.type.kind }, 'Started controller');
     this.wireDependencies();
   }
 

@@ -47,9 +47,24 @@ export function createCertificateAuthority(dir: string, commonName = 'dbops-test
   mkdirSync(dir, { recursive: true });
   const caKey = join(dir, 'ca.key');
   const caCert = join(dir, 'ca.crt');
-  const caSubject = `/CN=${commonName}`;
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', caKey], dir);
-  openssl(['req', '-x509', '-new', '-key', caKey, '-subj', caSubject, '-days', '7', '-out', caCert], dir);
+  openssl(
+    ['req', '-x509', '-new', '-key', caKey, '-subj', `/CN=${commonName}`, '-days', '7', '-out', caCert],
+    dir,
+  );
+  return certificateAuthorityFrom(dir, caCert, caKey);
+}
+
+/** A CA someone else made (Crossplane's root CA, say), from its certificate and key files, issuing into dir. */
+export function certificateAuthorityFrom(dir: string, caCert: string, caKey: string): CertificateAuthority {
+  mkdirSync(dir, { recursive: true });
+  const caSubject = execFileSync(
+    requireTool('openssl', 'openssl'),
+    ['x509', '-in', caCert, '-noout', '-subject', '-nameopt', 'compat'],
+    { encoding: 'utf8' },
+  )
+    .trim()
+    .replace(/^subject=/, '');
   return {
     dir,
     caCert,
