@@ -38,6 +38,12 @@ export class BatchedRead<R> {
     // Sent from a later microtask, so that the read starting the batch is in it whatever `send` does at once.
     const batch = { names, rows: Promise.resolve().then(() => this.send(take)) };
     this.open = batch;
+    // A batch that failed before it took its names (no connection: a server restarting, a refused login) must
+    // not stay open, or every later read would join it and get its old error forever.
+    const close = () => {
+      if (this.open === batch) this.open = undefined;
+    };
+    batch.rows.then(close, close);
     return batch;
   }
 }

@@ -608,13 +608,25 @@ describe('a PostgreSQL outage', () => {
     await server.stop();
   });
 
-  it('turns the instance Ready=False with the reason, makes dependants say why, and recovers', async () => {
+  it('turns the instance Ready=False with the reason, makes dependants say why, and recovers every kind', async () => {
     await p.instance('flaky', 'postgres', server.admin);
     await p.ready('DatabaseInstance', 'flaky');
-    await p.create('Database', 'on-flaky', { forProvider: { instanceRef: { name: 'flaky' } } });
+    const onFlaky = { forProvider: { instanceRef: { name: 'flaky' } } };
+    await p.create('Database', 'on-flaky', onFlaky);
+    await p.create('DatabaseRole', 'role-on-flaky', onFlaky);
+    await p.create('DatabaseUser', 'user-on-flaky', {
+      ...onFlaky,
+      writeConnectionSecretToRef: { name: 'user-on-flaky' },
+    });
     await p.ready('Database', 'on-flaky');
+    await p.ready('DatabaseRole', 'role-on-flaky');
+    await p.ready('DatabaseUser', 'user-on-flaky');
 
     await server.halt();
+    // Reconciled at once, while the instance still looks Ready: their catalog reads meet the refused
+    // connection themselves, and must not keep that error once the server is back.
+    await p.patchSpec('DatabaseRole', 'role-on-flaky', { forProvider: { postgres: { connectionLimit: 3 } } });
+    await p.patchSpec('DatabaseUser', 'user-on-flaky', { forProvider: { postgres: { connectionLimit: 3 } } });
     await p.condition('DatabaseInstance', 'flaky', 'Ready', 'False', /ECONNREFUSED|connect/);
     await p.patchSpec('Database', 'on-flaky', { forProvider: { postgres: { connectionLimit: 4 } } });
     await p.condition('Database', 'on-flaky', 'Synced', 'False', /DatabaseInstance .*\/flaky is unavailable/);
@@ -622,6 +634,13 @@ describe('a PostgreSQL outage', () => {
     await server.resume();
     await p.ready('DatabaseInstance', 'flaky', 60_000);
     await p.ready('Database', 'on-flaky', 60_000);
+    await p.ready('DatabaseRole', 'role-on-flaky', 60_000);
+    await p.ready('DatabaseUser', 'user-on-flaky', 60_000);
+    // Objects created after the outage reach the server too (catalog reads must not replay the old error).
+    await p.create('Database', 'after-flaky', onFlaky);
+    await p.create('DatabaseRole', 'role-after-flaky', onFlaky);
+    await p.ready('Database', 'after-flaky', 60_000);
+    await p.ready('DatabaseRole', 'role-after-flaky', 60_000);
     await eventually('connection limit 4 applied after recovery', async () => {
       const client = new pg.Client({ ...server.admin, database: 'postgres' });
       await client.connect();
@@ -634,8 +653,15 @@ describe('a PostgreSQL outage', () => {
         await client.end();
       }
     });
-    await p.delete('Database', 'on-flaky');
-    await p.gone('Database', 'on-flaky');
+    const created = [
+      ['Database', 'on-flaky'],
+      ['Database', 'after-flaky'],
+      ['DatabaseRole', 'role-on-flaky'],
+      ['DatabaseRole', 'role-after-flaky'],
+      ['DatabaseUser', 'user-on-flaky'],
+    ] as const;
+    for (const [kind, name] of created) await p.delete(kind, name);
+    for (const [kind, name] of created) await p.gone(kind, name);
     await p.delete('DatabaseInstance', 'flaky');
     await p.gone('DatabaseInstance', 'flaky');
   });

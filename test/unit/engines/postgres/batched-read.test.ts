@@ -7,8 +7,14 @@ function fakeSender(rows: Record<string, number>, maxNames?: number) {
   const sent: string[][] = [];
   const waiting: (() => void)[] = [];
   let failure: Error | undefined;
+  let refusal: Error | undefined;
   const reader = new BatchedRead<number>(async (take) => {
     await new Promise<void>((resolve) => waiting.push(resolve));
+    if (refusal) {
+      const err = refusal;
+      refusal = undefined;
+      throw err; // no connection, so the batch never took its names
+    }
     const names = take();
     sent.push(names);
     if (failure) {
@@ -31,6 +37,10 @@ function fakeSender(rows: Record<string, number>, maxNames?: number) {
     /** Makes the next batch's statement fail. */
     fail(err: Error) {
       failure = err;
+    },
+    /** Makes the next batch fail to get a connection at all. */
+    refuse(err: Error) {
+      refusal = err;
     },
   };
 }
@@ -78,5 +88,20 @@ describe('batched catalog reads', () => {
     const again = f.reader.read('a');
     await f.connect();
     assert.equal(await again, 1);
+  });
+
+  it('fails the reads of a batch that never got a connection, and later reads start a new batch (a server restart)', async () => {
+    const f = fakeSender({ a: 1 });
+    f.refuse(new Error('connect ECONNREFUSED'));
+    const failed = f.reader.read('a').then(
+      () => 'ok',
+      (err: unknown) => (err as Error).message,
+    );
+    await f.connect();
+    assert.equal(await failed, 'connect ECONNREFUSED');
+    const again = f.reader.read('a');
+    await f.connect();
+    assert.equal(await again, 1, 'the read after the outage reaches the server');
+    assert.deepEqual(f.sent, [['a']]);
   });
 });
