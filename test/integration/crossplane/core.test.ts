@@ -119,6 +119,22 @@ async function until(
   }
 }
 
+/** Applies an example folder's XRD and Composition, unchanged, and waits until the XRD has `conditions`. */
+async function installComposition(folder: 'v2' | 'legacy', conditions: string[]): Promise<void> {
+  const xrds: KubeObject[] = [];
+  for (const file of ['definition.yaml', 'composition.yaml']) {
+    for (const m of manifests(`examples/composition/${folder}/${file}`)) {
+      await apply(m);
+      if (m.kind === 'CompositeResourceDefinition') xrds.push(m);
+    }
+  }
+  for (const xrd of xrds) {
+    const { apiVersion = '', kind = '' } = xrd;
+    const ready = (o: Conditioned) => conditions.every((c) => isTrue(o, c));
+    await until(apiVersion, kind, xrd.metadata.name, undefined, ready, conditions.join(' and '));
+  }
+}
+
 async function namespace(name: string): Promise<void> {
   await kube.create(namespaceType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 }
@@ -331,17 +347,7 @@ describe('real Crossplane core', () => {
 
   it('takes the v2 example XR to its database and users on PostgreSQL; the Secrets log in with exactly the granted rights', async () => {
     await instance('pg-main', 'postgres', ['team-a']);
-    for (const file of ['definition.yaml', 'composition.yaml']) {
-      for (const m of manifests(`examples/composition/v2/${file}`)) await apply(m);
-    }
-    await until(
-      'apiextensions.crossplane.io/v2',
-      'CompositeResourceDefinition',
-      'appdatabases.platform.example.org',
-      undefined,
-      (o) => isTrue(o, 'Established'),
-      'Established',
-    );
+    await installComposition('v2', ['Established']);
     for (const m of manifests('examples/composition/v2/appdatabase.yaml')) await apply(m);
     const xr = await until(
       'platform.example.org/v1alpha1',
@@ -446,17 +452,7 @@ describe('real Crossplane core', () => {
 
   it('takes the legacy Claim to Ready on MariaDB; its Secret logs in with exactly the granted rights', async () => {
     await instance('mariadb-shared', 'mariadb', ['team-b']);
-    for (const file of ['definition.yaml', 'composition.yaml']) {
-      for (const m of manifests(`examples/composition/legacy/${file}`)) await apply(m);
-    }
-    await until(
-      'apiextensions.crossplane.io/v1',
-      'CompositeResourceDefinition',
-      'xappdatabases.legacy.example.org',
-      undefined,
-      (o) => isTrue(o, 'Established') && isTrue(o, 'Offered'),
-      'Established and Offered',
-    );
+    await installComposition('legacy', ['Established', 'Offered']);
     for (const m of manifests('examples/composition/legacy/claim.yaml')) await apply(m);
     await until(
       'legacy.example.org/v1alpha1',
