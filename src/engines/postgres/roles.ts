@@ -5,7 +5,7 @@ import type { AccountState, Observed } from '../engine.ts';
 import { readRole, readRoles, type RoleRow } from './catalog.ts';
 import { planRole, type DesiredRole } from './diff.ts';
 import { describeError, sqlState } from './errors.ts';
-import { checkName } from './names.ts';
+import { checkRoleName } from './names.ts';
 import type { Connections } from './pool.ts';
 import { execute, executeChanges } from './run.ts';
 import { createRoleSql, dropRoleSql, setPasswordSql } from './sql/role.ts';
@@ -72,7 +72,7 @@ export async function observeAccount(
   name: string,
   want: DesiredRole,
 ): Promise<Observed<AccountState>> {
-  checkName('role', name);
+  checkRoleName('role', name);
   const row = await c.readBatched('role', name, readRoles).catch((err: unknown) => {
     throw describeError(`observe role ${name}`, err);
   });
@@ -90,7 +90,7 @@ export async function updateAccount(
   want: DesiredRole,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  checkName('role', name);
+  checkRoleName('role', name);
   await c.with(undefined, async (client) => {
     const row = await readRole(client, name).catch((err: unknown) => {
       throw describeError(`read role ${name}`, err);
@@ -132,6 +132,7 @@ export async function dropAccount(
   name: string,
   signal: AbortSignal | undefined,
 ): Promise<void> {
+  checkRoleName('role', name);
   const sql = dropRoleSql(name);
   await c.with(undefined, (client) => execute(client, `drop role ${name}`, sql, signal));
 }

@@ -572,7 +572,21 @@ describe('SQL kinds on PostgreSQL', () => {
         'crossplane.io/external-name': `h"; DROP DATABASE postgres; --${tag}`,
       },
     );
+    for (const reserved of ['pg_monitor', 'public', 'current_user']) {
+      await p.create(
+        'DatabaseRole',
+        `reserved-${reserved.replace('_', '-')}`,
+        { forProvider: { instanceRef: { name: 'pg' } } },
+        { 'crossplane.io/external-name': reserved },
+      );
+    }
     await p.condition('Database', 'too-long', 'Synced', 'False', /at most 63/);
+    for (const reserved of ['pg_monitor', 'public', 'current_user']) {
+      const name = `reserved-${reserved.replace('_', '-')}`;
+      await p.condition('DatabaseRole', name, 'Synced', 'False', /is a name PostgreSQL reserves/);
+      await p.delete('DatabaseRole', name);
+      await p.gone('DatabaseRole', name);
+    }
     await p.condition(
       'Database',
       'wrong-engine',
