@@ -282,7 +282,11 @@ before(async () => {
 });
 
 after(async () => {
-  provider.kill('SIGTERM');
+  if (provider.exitCode === null && provider.signalCode === null) {
+    const exited = new Promise((resolve) => provider.once('exit', resolve));
+    provider.kill('SIGTERM');
+    await exited;
+  }
   await fn.stop();
   await xp.stop();
   kube.close();
