@@ -34,7 +34,11 @@ export function clientCertificateRefusal(
 ): string | undefined {
   if (leaf === undefined) return 'no client certificate was presented';
   const issuer = authorities.find((ca) => signedBy(leaf, ca));
-  if (issuer === undefined) return `the client certificate "${leaf.subject}" is not signed by a CA in ca.crt`;
+  if (issuer === undefined) {
+    // The subject is the client's own text: one line, so it cannot forge log lines in the text format.
+    const subject = leaf.subject.replaceAll(/[\r\n]+/g, ', ');
+    return `the client certificate "${subject}" is not signed by a CA in ca.crt`;
+  }
   if (!validAt(leaf, now)) {
     return `the client certificate is not valid now (valid from ${leaf.validFrom} to ${leaf.validTo})`;
   }

@@ -93,11 +93,12 @@ export async function updateDatabase(
   const admin = changes.filter((ch) => ch.in === 'admin');
   const inside = changes.filter((ch) => ch.in === 'database');
   const owner = desired.postgres?.owner;
+  // A new owner, and schemas created for or handed to it, all need the admin login to act as that role.
+  if (owner !== undefined && changes.length > 0) {
+    await c.with(undefined, (client) => joinOwnerRole(client, name, owner));
+  }
   if (admin.length > 0) {
-    await c.with(undefined, async (client) => {
-      if (owner !== undefined && owner !== o.owner) await joinOwnerRole(client, name, owner);
-      await executeChanges(client, `update database ${name}`, admin, signal);
-    });
+    await c.with(undefined, (client) => executeChanges(client, `update database ${name}`, admin, signal));
   }
   if (inside.length > 0) {
     await c.with(name, (client) => executeChanges(client, `update database ${name}`, inside, signal));

@@ -60,6 +60,11 @@ describe('clientCertificateRefusal', () => {
       refusal: undefined,
     },
     {
+      reason: "a refusal quotes the client's subject on one line, whatever lines Node formats it in",
+      cert: leaf('multi', { commonName: 'x', organisations: ['evil'], usage: 'client' }, otherCa),
+      refusal: /^the client certificate "O=evil, CN=x" is not signed/,
+    },
+    {
       reason: 'a good certificate after it expires is refused (issued for 7 days)',
       cert: crossplane,
       at: inEightDays,
