@@ -74,9 +74,10 @@ export function recordHealthCheck(
   const labels = instanceLabels(instance);
   metrics.count('dbops_connection_attempts_total', { ...labels, status: outcome.ok ? 'success' : 'failure' });
   metrics.set('dbops_instance_healthy', labels, outcome.ok ? 1 : 0);
-  if (!outcome.ok) return;
-  metrics.observe('dbops_connection_latency_seconds', labels, outcome.seconds);
+  // Every check counts as a check, failed ones above all: "time since last health check" must not leave out
+  // exactly the instances that are down.
   metrics.set('dbops_instance_last_health_check_timestamp_seconds', labels, outcome.at.getTime() / 1000);
+  if (outcome.ok) metrics.observe('dbops_connection_latency_seconds', labels, outcome.seconds);
 }
 
 /** Removes a deleted instance's per-instance series. */

@@ -637,11 +637,17 @@ describe('a PostgreSQL outage', () => {
     await p.ready('DatabaseUser', 'user-on-flaky');
 
     await server.halt();
+    const haltedAt = Date.now() / 1000;
     // Reconciled at once, while the instance still looks Ready: their catalog reads meet the refused
     // connection themselves, and must not keep that error once the server is back.
     await p.patchSpec('DatabaseRole', 'role-on-flaky', { forProvider: { postgres: { connectionLimit: 3 } } });
     await p.patchSpec('DatabaseUser', 'user-on-flaky', { forProvider: { postgres: { connectionLimit: 3 } } });
     await p.condition('DatabaseInstance', 'flaky', 'Ready', 'False', /ECONNREFUSED|connect/);
+    // The failed check is a check: the gauge the "time since last health check" panel reads moves on.
+    const lastCheck = (await p.samples('dbops_instance_last_health_check_timestamp_seconds')).find(
+      (sample) => sample.labels['instance'] === 'flaky',
+    );
+    assert.ok((lastCheck?.value ?? 0) >= Math.floor(haltedAt), JSON.stringify(lastCheck));
     await p.patchSpec('Database', 'on-flaky', { forProvider: { postgres: { connectionLimit: 4 } } });
     await p.condition('Database', 'on-flaky', 'Synced', 'False', /DatabaseInstance .*\/flaky is unavailable/);
 
