@@ -648,6 +648,10 @@ describe('a PostgreSQL outage', () => {
       (sample) => sample.labels['instance'] === 'flaky',
     );
     assert.ok((lastCheck?.value ?? 0) >= Math.floor(haltedAt), JSON.stringify(lastCheck));
+    // Down is Failed, not Pending: dashboards and ResourceStuckPending must not count it as on its way.
+    await eventually('the instance phase Failed', async () =>
+      (await p.get('DatabaseInstance', 'flaky'))?.status?.['phase'] === 'Failed' ? true : undefined,
+    );
     await p.patchSpec('Database', 'on-flaky', { forProvider: { postgres: { connectionLimit: 4 } } });
     await p.condition('Database', 'on-flaky', 'Synced', 'False', /DatabaseInstance .*\/flaky is unavailable/);
 

@@ -40,9 +40,9 @@ describe('managedPhase', () => {
       want: 'Pending',
     },
     unavailable: {
-      reason: 'Unavailable with a successful reconcile is Pending: only Synced=False is Failed.',
+      reason: 'Unavailable (an instance down or refusing the login) is Failed, not on its way: not Pending.',
       conditions: [ready('False', 'Unavailable'), synced('True', 'ReconcileSuccess')],
-      want: 'Pending',
+      want: 'Failed',
     },
     errorBeforeReady: {
       reason: 'A failed reconcile is Failed.',
