@@ -7,6 +7,7 @@ import type { DbopsMetricName, DbopsMetrics, InfoMetricName } from '../metrics/d
 import type { ExternalClient } from '../runtime/external.ts';
 import type { ManagedResource } from '../runtime/managed.ts';
 import { serverPort } from './instance/settings.ts';
+import { RefusedByPolicyError } from './refusal.ts';
 
 /** The operations counter of each kind that has one. */
 const operationCounters: Record<string, DbopsMetricName> = {
@@ -18,7 +19,10 @@ const operationCounters: Record<string, DbopsMetricName> = {
 
 const seconds = (startedMs: number): number => (performance.now() - startedMs) / 1000;
 
-/** Wraps a kind's client so that each create, update and delete counts once, with its outcome. */
+/**
+ * Wraps a kind's client so that each create, update and delete counts once, with its outcome; a refusal by
+ * the object's own policy is not an outcome of the operation and is not counted.
+ */
 export function countedOperations<T extends ManagedResource>(
   metrics: DbopsMetrics | undefined,
   kind: string,
@@ -44,7 +48,9 @@ export function countedOperations<T extends ManagedResource>(
         }
         return result;
       } catch (err) {
-        metrics.count(counter, { operation, engine, status: 'failure', namespace });
+        if (!(err instanceof RefusedByPolicyError)) {
+          metrics.count(counter, { operation, engine, status: 'failure', namespace });
+        }
         throw err;
       }
     };

@@ -7,10 +7,11 @@ import { kinds } from '../../apis/registry.ts';
 import type { DatabaseState } from '../../engines/engine.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
 import { kindOnInstance, observed, serverName, type KindContext } from '../instance/dependant.ts';
+import { RefusedByPolicyError } from '../refusal.ts';
 
 type DatabaseObservation = NonNullable<NonNullable<Database['status']>['atProvider']>;
 
-export class DeletionProtectedError extends Error {
+export class DeletionProtectedError extends RefusedByPolicyError {
   override name = 'DeletionProtectedError';
 }
 

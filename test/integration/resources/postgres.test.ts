@@ -278,6 +278,10 @@ describe('SQL kinds on PostgreSQL', () => {
       /protected: set forProvider.deletionProtection to false/,
     );
     assert.equal(await databaseExists(guarded), true);
+    const failedDeletes = (await p.samples('dbops_database_operations_total')).filter(
+      (s) => s.labels['operation'] === 'delete' && s.labels['status'] === 'failure',
+    );
+    assert.deepEqual(failedDeletes, [], 'a refusal the user asked for is not a failed delete');
     await p.patchSpec('Database', 'guarded', { forProvider: { deletionProtection: false } });
     await p.gone('Database', 'guarded');
     assert.equal(await databaseExists(guarded), false);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DbopsMetrics } from '../../../src/metrics/dbops.ts';
 import { createMetricsRegistry } from '../../../src/metrics/registry.ts';
+import { DeletionProtectedError } from '../../../src/resources/database/kind.ts';
 import { countedOperations, infoSeries, recordCachedState } from '../../../src/resources/metrics.ts';
 import type { ExternalClient } from '../../../src/runtime/external.ts';
 import type { ManagedResource } from '../../../src/runtime/managed.ts';
@@ -157,5 +158,21 @@ describe('operation counters', () => {
       ].sort(),
       ['create', 'delete'],
     );
+  });
+
+  it("do not count a refusal by the object's own policy (deletion protection) as a failed delete", async () => {
+    const registry = createMetricsRegistry({ defaultMetrics: false });
+    const client: ExternalClient<ManagedResource> = {
+      observe: () => Promise.resolve({ resourceExists: true, resourceUpToDate: true }),
+      create: () => Promise.resolve({}),
+      update: () => Promise.resolve({}),
+      delete: () => Promise.reject(new DeletionProtectedError('database a is protected')),
+    };
+    const counted = countedOperations(new DbopsMetrics(registry), 'Database', 'postgres', client);
+    const signal = new AbortController().signal;
+    for (let retry = 0; retry < 3; retry++) {
+      await assert.rejects(counted.delete(mg('Database', 'a', {}), signal), /is protected/);
+    }
+    assert.deepEqual(await samples(registry, 'dbops_database_operations_total'), []);
   });
 });
