@@ -10,6 +10,8 @@ import { Instances } from './instance/instances.ts';
 import { databaseInstanceKind } from './instance/kind.ts';
 import { databaseRoleKind } from './role/kind.ts';
 import { databaseUserKind } from './user/kind.ts';
+import { unservedKind } from './unserved/kind.ts';
+import { kinds as apiKinds } from '../apis/registry.ts';
 
 export interface ManagedKinds {
   kinds: ManagedKind[];
@@ -36,6 +38,7 @@ export function managedKinds(kube: KubeApi, options: ManagedKindsOptions = {}): 
     databaseUserKind(ctx),
     databaseRoleKind(ctx),
     databaseGrantKind(ctx),
+    ...[apiKinds.DatabaseBackup, apiKinds.DatabaseBackupSchedule, apiKinds.DatabaseRestore].map(unservedKind),
   ] as ManagedKind[];
   return { kinds, close: () => registry.closeAll() };
 }

@@ -398,8 +398,13 @@ describe('real Crossplane core', () => {
       "DO $$ BEGIN IF (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'orders') <> 'orders_app' THEN RAISE EXCEPTION 'owner'; END IF; END $$",
     );
     assert.equal(owner, 'ok');
-    // The backup schedule is composed too, and nothing serves it yet (the backup issue), so the XR names it as
-    // the one resource it still waits for.
+    // The backup schedule is composed too, and nothing serves it yet (the backup issue): it says so on its
+    // conditions, and the XR names it as the one resource it still waits for.
+    await eventually('the backup schedule saying it is not served yet', async () => {
+      const { items } = await kube.list<Conditioned>(kinds.DatabaseBackupSchedule, { namespace: 'team-a' });
+      const synced = condition(items[0], 'Synced');
+      return synced?.status === 'False' && /not served yet/.test(synced.message ?? '') ? true : undefined;
+    });
     await until(
       'platform.example.org/v1alpha1',
       'AppDatabase',
