@@ -7,6 +7,7 @@ import { InvalidNameError, type Engine } from '../../../src/engines/engine.ts';
 import { createPostgresEngine } from '../../../src/engines/postgres/engine.ts';
 import type { DatabaseGrantParameters } from '../../../src/apis/database-grant.ts';
 import { useTestEnvironment, type TestEnvironment } from '../../harness/environment.ts';
+import { eventually } from '../../harness/wait.ts';
 import {
   applicationName,
   asAdmin,
@@ -285,7 +286,9 @@ describe('postgres engine: grants', () => {
   });
 
   after(async () => {
-    await engine.dropDatabase(db);
+    // The grantee's test sessions are closed, but their server processes may still be exiting, and the admin
+    // login may not end another role's sessions: DROP succeeds once they are gone.
+    await eventually('the grants database dropped', () => engine.dropDatabase(db).then(() => true), 10_000);
     await engine.dropUser(user, grantRef);
     await engine.dropRole(role);
   });
