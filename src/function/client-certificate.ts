@@ -36,7 +36,8 @@ export function clientCertificateRefusal(
   const issuer = authorities.find((ca) => signedBy(leaf, ca));
   if (issuer === undefined) {
     // The subject is the client's own text: one line, so it cannot forge log lines in the text format.
-    const subject = leaf.subject.replaceAll(/[\r\n]+/g, ', ');
+    // Node gives no subject at all for an empty one, whatever its types say.
+    const subject = ((leaf.subject as string | undefined) ?? '').replaceAll(/[\r\n]+/g, ', ');
     return `the client certificate "${subject}" is not signed by a CA in ca.crt`;
   }
   if (!validAt(leaf, now)) {

@@ -21,6 +21,11 @@ export interface MutualTlsOptions {
   /** Takes over a connection whose client certificate was accepted. */
   inject: (connection: Duplex) => void;
   logger: Logger;
+  /**
+   * How long a client may take to finish its handshake. Crossplane dials from inside the cluster, so 10 s is
+   * generous; Node's own 120 s would let idle half-open connections pile up.
+   */
+  handshakeTimeoutMs?: number;
 }
 
 export interface MutualTlsListener {
@@ -45,7 +50,7 @@ function hostAndPort(address: string): { host: string; port: number } {
  * runs the handshake and proves the client holds the certificate's key; only the chain decision is ours.
  */
 export async function listenWithClientCertificates(options: MutualTlsOptions): Promise<MutualTlsListener> {
-  const { address, files, inject, logger } = options;
+  const { address, files, inject, logger, handshakeTimeoutMs = 10_000 } = options;
   const authorities = certificatesOf(files.ca.toString('utf8'));
   if (authorities.length === 0) throw new Error('ca.crt holds no PEM certificate');
   const server: Server = createServer({
@@ -55,12 +60,20 @@ export async function listenWithClientCertificates(options: MutualTlsOptions): P
     requestCert: true,
     rejectUnauthorized: false,
     ALPNProtocols: ['h2'],
+    handshakeTimeout: handshakeTimeoutMs,
   });
   server.on('secureConnection', (socket: TLSSocket) => {
     socket.on('error', (err: Error) => {
       logger.debug({ err, remote: socket.remoteAddress }, 'function client connection failed');
     });
-    const refusal = clientCertificateRefusal(peerCertificate(socket), authorities, new Date());
+    let refusal: string | undefined;
+    try {
+      refusal = clientCertificateRefusal(peerCertificate(socket), authorities, new Date());
+    } catch (err) {
+      // Whatever a client's certificate holds must never take the server down: an error here refuses it.
+      logger.error({ err, remote: socket.remoteAddress }, 'cannot check a function client certificate');
+      refusal = 'its certificate could not be checked';
+    }
     if (refusal === undefined) {
       inject(socket);
       return;
@@ -70,6 +83,9 @@ export async function listenWithClientCertificates(options: MutualTlsOptions): P
   });
   server.on('tlsClientError', (err: Error, socket: TLSSocket) => {
     logger.debug({ err, remote: socket.remoteAddress }, 'function client TLS handshake failed');
+    // Node reports a failed or timed-out handshake but leaves the socket open: without this, connections
+    // that never finish their handshake pile up and hold a graceful stop.
+    socket.destroy();
   });
   const { host, port } = hostAndPort(address);
   await new Promise<void>((resolve, reject) => {

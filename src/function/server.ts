@@ -22,6 +22,8 @@ export interface FunctionServerOptions {
   logger: Logger;
   /** Log a line per call (--debug); off, the summary is not even built. */
   logCalls?: boolean;
+  /** How long a TLS client may take to finish its handshake (default 10 s). */
+  handshakeTimeoutMs?: number;
   /** Largest request accepted; Crossplane's SDKs use 4 MiB. */
   maxReceiveMessageBytes?: number;
 }
@@ -55,6 +57,7 @@ async function listen(server: grpc.Server, options: FunctionServerOptions): Prom
         injector.injectConnection(connection);
       },
       logger,
+      ...(options.handshakeTimeoutMs === undefined ? {} : { handshakeTimeoutMs: options.handshakeTimeoutMs }),
     });
   }
   const port = await new Promise<number>((resolve, reject) => {

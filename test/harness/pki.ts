@@ -121,6 +121,22 @@ export function certificateAuthorityFrom(dir: string, caCert: string, caKey: str
   };
 }
 
+/** A self-signed client certificate with the given subject ("/" for an empty one), as a hostile client makes. */
+export function selfSignedClient(dir: string, name: string, subject: string): IssuedCertificate {
+  mkdirSync(dir, { recursive: true });
+  const key = join(dir, `${name}.key`);
+  const cert = join(dir, `${name}.crt`);
+  openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', key], dir);
+  openssl(
+    ['req', '-x509', '-new', '-key', key, '-subj', subject, '-days', '7', '-out', cert].concat([
+      '-addext',
+      'extendedKeyUsage=clientAuth',
+    ]),
+    dir,
+  );
+  return { cert, key };
+}
+
 /** An EC key pair for signing service-account tokens. */
 export function createSigningKeyPair(dir: string, name: string): { privateKey: string; publicKey: string } {
   const privateKey = join(dir, `${name}.key`);

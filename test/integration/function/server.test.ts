@@ -10,10 +10,12 @@ import { spawnSync } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import { runAppDatabase } from '../../../src/function/app-database/run.ts';
 import { startFunctionServer, type FunctionServer } from '../../../src/function/server.ts';
-import { createCertificateAuthority } from '../../harness/pki.ts';
+import { createCertificateAuthority, selfSignedClient } from '../../harness/pki.ts';
 import { functionClient, startFunctionProcess } from '../../harness/function.ts';
 import { recordingLogger } from '../../fakes/logger.ts';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { eventually } from '../../harness/wait.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dbops-function-tls-'));
 const ca = createCertificateAuthority(join(dir, 'ca'));
@@ -38,6 +40,7 @@ const stranger = otherCa.issue('stranger', {
 });
 const expired = ca.issue('expired', { commonName: 'crossplane', usage: 'client', expired: true });
 const serverOnly = ca.issue('server-only', { commonName: 'crossplane', usage: 'server' });
+const nameless = selfSignedClient(join(dir, 'hostile'), 'nameless', '/');
 const certsDir = join(dir, 'tls-server');
 mkdirSync(certsDir);
 writeFileSync(join(certsDir, 'tls.crt'), readFileSync(server.cert));
@@ -138,6 +141,11 @@ describe('function server with mTLS', () => {
       credentials: () => clientCredentials(serverOnly),
       reason: /not for client authentication/,
     },
+    {
+      name: 'a client whose self-signed certificate has an empty subject (once enough to crash the server)',
+      credentials: () => clientCredentials(nameless),
+      reason: /the client certificate "" is not signed/,
+    },
     { name: 'a plaintext client', credentials: () => grpc.credentials.createInsecure() },
   ];
   for (const tc of refused) {
@@ -157,6 +165,32 @@ describe('function server with mTLS', () => {
       else assert.match(reasons[0] ?? '(no refusal logged)', tc.reason);
     });
   }
+
+  it('still answers Crossplane after every refusal above', async () => {
+    const client = functionClient(address, clientCredentials(crossplane));
+    try {
+      assert.equal((await client.run(request)).meta.tag, 'wire-1');
+    } finally {
+      client.close();
+    }
+  });
+
+  it('closes a connection that never finishes its handshake', async () => {
+    const strict = await startFunctionServer(runAppDatabase, {
+      address: '127.0.0.1:0',
+      tls: { certsDir },
+      logger,
+      handshakeTimeoutMs: 300,
+    });
+    const socket = connect(strict.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    try {
+      await eventually('the server to close the idle connection', () => socket.closed || undefined, 10_000);
+    } finally {
+      socket.destroy();
+      await strict.stop(1_000);
+    }
+  });
 });
 
 describe('function entrypoint', () => {
