@@ -171,6 +171,14 @@ async function secretData(name: string, ns: string): Promise<Record<string, stri
   return data;
 }
 
+/** The connection Secret of one of an AppDatabase's users in team-a, as the function reports it in status. */
+async function userSecret(xr: Conditioned, user: string): Promise<Record<string, string>> {
+  const users = (xr.status?.['users'] ?? []) as { name: string; connectionSecretName: string }[];
+  const name = users.find((u) => u.name === user)?.connectionSecretName;
+  assert.ok(name !== undefined, `status.users has no ${user}`);
+  return secretData(name, 'team-a');
+}
+
 /** Runs one statement as the login a connection Secret holds; resolves to the SQLSTATE/errno it failed with. */
 async function asPostgres(secret: Record<string, string>, sql: string): Promise<string> {
   const client = new pg.Client({
@@ -376,15 +384,8 @@ describe('real Crossplane core', () => {
       120_000,
     );
     assert.equal(composed.length, 5);
-    const users = xr.status['users'] as { name: string; connectionSecretName: string }[];
-    const app = await secretData(
-      users.find((u) => u.name === 'orders_app')?.connectionSecretName ?? '',
-      'team-a',
-    );
-    const report = await secretData(
-      users.find((u) => u.name === 'orders_report')?.connectionSecretName ?? '',
-      'team-a',
-    );
+    const app = await userSecret(xr, 'orders_app');
+    const report = await userSecret(xr, 'orders_report');
     assert.equal(await asPostgres(app, 'CREATE SCHEMA app_owned'), 'ok', 'orders_app has CREATE');
     assert.equal(await asPostgres(report, 'SELECT 1'), 'ok', 'orders_report has CONNECT');
     assert.equal(
@@ -438,20 +439,13 @@ describe('real Crossplane core', () => {
       (o) => (o.status?.['users'] as unknown[] | undefined)?.length === 3,
       'three users in status',
     );
-    const users = xr.status?.['users'] as { name: string; connectionSecretName: string }[];
-    const audit = await secretData(
-      users.find((u) => u.name === 'orders_audit')?.connectionSecretName ?? '',
-      'team-a',
-    );
+    const audit = await userSecret(xr, 'orders_audit');
     await eventually(
       'orders_audit logs in',
       async () => ((await asPostgres(audit, 'SELECT 1')) === 'ok' ? true : undefined),
       120_000,
     );
-    const report = await secretData(
-      users.find((u) => u.name === 'orders_report')?.connectionSecretName ?? '',
-      'team-a',
-    );
+    const report = await userSecret(xr, 'orders_report');
     await eventually(
       'orders_report may create schemas',
       async () => ((await asPostgres(report, 'CREATE SCHEMA report_owned')) === 'ok' ? true : undefined),
