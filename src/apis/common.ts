@@ -164,6 +164,15 @@ export function managedSpec<P extends TObject>(
   );
 }
 
+/** status.atProvider.managedBy of the kinds that own a server object (Database, DatabaseUser, DatabaseRole). */
+export const managedBy = opt(
+  str(
+    'The object that owns this server object, as the ownership record on the server says ' +
+      '(e.g. "Database team-a/orders"); absent when the server object has no such record.',
+    { maxLength: 512 },
+  ),
+);
+
 /** `status` of a managed kind around its `atProvider` observation. */
 export function managedStatus<A extends TObject, const Ph extends readonly string[]>(
   atProvider: A,

@@ -38,7 +38,9 @@ const Connection = obj(
         passwordKey: secretKey('Key holding the password.', { default: 'password' }),
       },
       'The Secret with the administrative login the provider uses. It needs the rights to create databases ' +
-        'and roles (PostgreSQL CREATEDB and CREATEROLE; MySQL/MariaDB CREATE USER and GRANT OPTION).',
+        'and roles (PostgreSQL CREATEDB and CREATEROLE; MySQL/MariaDB CREATE USER and GRANT OPTION), and on ' +
+        'MySQL/MariaDB SELECT, INSERT, UPDATE, DELETE and CREATE on the ownership ledger ' +
+        '(GRANT … ON `dbops\\_provider`.*; CREATE only until the ledger exists).',
     ),
     connectTimeoutSeconds: int('Seconds to wait for a connection before giving up.', {
       minimum: 1,
@@ -145,6 +147,15 @@ export const DatabaseInstanceParameters = obj(
         'Namespaces whose resources may use this instance through instanceRef. Its own namespace is always ' +
           'allowed and is the only one when this is empty. References from other namespaces are refused with ' +
           'a condition saying so.',
+        { maxItems: 256 },
+      ),
+    ),
+    protectedNames: opt(
+      setOf(
+        str('A database or account name.', { minLength: 1, maxLength: 128 }),
+        "Databases and accounts on this server that no resource may manage, besides the engine's own " +
+          '(postgres, template0, template1, pg_* roles; mysql, sys, root, …) and the admin login, which are ' +
+          'always protected: e.g. monitoring or replication logins. Compared case-insensitively.',
         { maxItems: 256 },
       ),
     ),

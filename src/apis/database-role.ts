@@ -2,7 +2,7 @@
 // DatabaseGrant grants to and users are made members of. The role name is the crossplane.io/external-name
 // annotation (defaulting to metadata.name).
 import { type Static } from 'typebox';
-import { managedPhases, managedSpec, managedStatus, resourceSchema } from './common.ts';
+import { managedBy, managedPhases, managedSpec, managedStatus, resourceSchema } from './common.ts';
 import { postgresRoleAttributes } from './postgres-role.ts';
 import { instanceReferenceFields, instanceReferenceRules } from './references.ts';
 import { obj, opt, rules } from './schema.ts';
@@ -27,7 +27,7 @@ export const DatabaseRole = resourceSchema(
   'A role on a DatabaseInstance: a PostgreSQL NOLOGIN role or a MySQL/MariaDB role (CREATE ROLE).',
   managedSpec(DatabaseRoleParameters, 'Desired state of the DatabaseRole.'),
   managedStatus(
-    obj({}, 'Observed state of the role; the conditions say whether it exists.'),
+    obj({ managedBy }, 'Observed state of the role; the conditions say whether it exists.'),
     managedPhases,
     'Observed state of the DatabaseRole.',
   ),

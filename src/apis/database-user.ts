@@ -4,6 +4,7 @@ import { type Static } from 'typebox';
 import {
   LocalSecretKeySelector,
   managedPhases,
+  managedBy,
   managedSpec,
   managedStatus,
   resourceSchema,
@@ -136,6 +137,7 @@ export const DatabaseUserObservation = obj(
         maxLength: 64,
       }),
     ),
+    managedBy,
   },
   'Observed state of the user.',
 );

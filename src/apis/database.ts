@@ -1,7 +1,7 @@
 // Database: a PostgreSQL database or a MySQL/MariaDB schema. Its name on the server is the
 // crossplane.io/external-name annotation (defaulting to metadata.name), so there is no name field.
 import { type Static } from 'typebox';
-import { managedPhases, managedSpec, managedStatus, resourceSchema } from './common.ts';
+import { managedBy, managedPhases, managedSpec, managedStatus, resourceSchema } from './common.ts';
 import { sqlName } from './names.ts';
 import { instanceReferenceFields, instanceReferenceRules } from './references.ts';
 import { bool, immutable, int, listMapOf, obj, opt, rules, str } from './schema.ts';
@@ -119,6 +119,7 @@ export const DatabaseObservation = obj(
     owner: opt(str('Owner of the database (PostgreSQL).')),
     encoding: opt(str('Character encoding (PostgreSQL) or character set (MySQL, MariaDB).')),
     collation: opt(str('Collation of the database.')),
+    managedBy,
   },
   'Observed state of the database.',
 );

@@ -49,7 +49,24 @@ export interface Observed<State> {
   exists: boolean;
   state?: State;
   differences: string[];
+  /**
+   * The object's ownership record as stored on the server, verbatim (src/resources/ownership decides what it
+   * means); absent when there is none. A ledger (MySQL/MariaDB accounts and schemas) can hold a record for an
+   * object that no longer exists, which is how a vanished object is recognised after a restart.
+   */
+  owner?: string;
+  /** Why the object is the server's own and never managed (e.g. PostgreSQL's bootstrap superuser). */
+  system?: string;
 }
+
+/** What a new login starts with: its password and its ownership record. */
+export interface NewAccount {
+  password: string;
+  owner: string;
+}
+
+/** The server objects that have an owner: databases (MySQL schemas) and accounts (roles, users). */
+export type OwnedClass = 'database' | 'account';
 
 /** Thrown for desired state the engine cannot express (an option that does not exist on this engine or version). */
 export class UnsupportedError extends Error {
@@ -92,13 +109,36 @@ export interface Engine {
   /** Connects (through the pool) and returns the server version. */
   ping(signal?: AbortSignal): Promise<{ version: string }>;
 
+  /**
+   * Why `name` is never managed: a system database or account of this engine, or the admin login the
+   * provider connects as. Undefined for any other name. Decided without SQL, before any is sent.
+   */
+  systemName(objectClass: OwnedClass, name: string): string | undefined;
+  /** The ownership records of those of `names` that have one. */
+  readOwners(
+    objectClass: OwnedClass,
+    names: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, string>>;
+  /** Stores `owner` as the ownership record of an existing object (adoption), replacing any record. */
+  recordOwner(objectClass: OwnedClass, name: string, owner: string, signal?: AbortSignal): Promise<void>;
+
   observeDatabase(
     name: string,
     desired: DatabaseParameters,
     signal?: AbortSignal,
   ): Promise<Observed<DatabaseState>>;
-  /** Creates the database and what it contains (extensions, schemas, default privileges); waits until it accepts connections. */
-  createDatabase(name: string, desired: DatabaseParameters, signal?: AbortSignal): Promise<void>;
+  /**
+   * Creates the database with `owner` as its ownership record, and what it contains (extensions, schemas,
+   * default privileges); waits until it accepts connections. Fails when the database exists: an existing
+   * object is only ever taken over through recordOwner.
+   */
+  createDatabase(
+    name: string,
+    desired: DatabaseParameters,
+    owner: string,
+    signal?: AbortSignal,
+  ): Promise<void>;
   updateDatabase(name: string, desired: DatabaseParameters, signal?: AbortSignal): Promise<void>;
   /** Terminates (PostgreSQL) or kills (MySQL) its sessions first. */
   dropDatabase(name: string, signal?: AbortSignal): Promise<void>;
@@ -112,10 +152,11 @@ export interface Engine {
     desired: DatabaseUserParameters,
     signal?: AbortSignal,
   ): Promise<Observed<AccountState>>;
+  /** Creates the account with `owner` as its ownership record; fails when it exists, as createDatabase. */
   createUser(
     name: string,
     desired: DatabaseUserParameters,
-    password: string,
+    account: NewAccount,
     signal?: AbortSignal,
   ): Promise<void>;
   updateUser(name: string, desired: DatabaseUserParameters, signal?: AbortSignal): Promise<void>;
@@ -126,6 +167,7 @@ export interface Engine {
     password: string,
     signal?: AbortSignal,
   ): Promise<void>;
+  /** Drops the account and its ownership record; as do dropDatabase and dropRole. */
   dropUser(name: string, desired: DatabaseUserParameters, signal?: AbortSignal): Promise<void>;
 
   observeRole(
@@ -133,7 +175,13 @@ export interface Engine {
     desired: DatabaseRoleParameters,
     signal?: AbortSignal,
   ): Promise<Observed<AccountState>>;
-  createRole(name: string, desired: DatabaseRoleParameters, signal?: AbortSignal): Promise<void>;
+  /** Creates the role with `owner` as its ownership record; fails when it exists, as createDatabase. */
+  createRole(
+    name: string,
+    desired: DatabaseRoleParameters,
+    owner: string,
+    signal?: AbortSignal,
+  ): Promise<void>;
   updateRole(name: string, desired: DatabaseRoleParameters, signal?: AbortSignal): Promise<void>;
   dropRole(name: string, signal?: AbortSignal): Promise<void>;
 

@@ -18,7 +18,15 @@ export const ConditionReason = {
   ReconcileSuccess: 'ReconcileSuccess',
   ReconcileError: 'ReconcileError',
   ReconcilePaused: 'ReconcilePaused',
+  /** A second claimant of an external resource that another object owns: it is refused and touches nothing. */
+  Conflict: 'Conflict',
 } as const;
+
+/** The Synced=False reason an error stands for: its own `conditionReason` (e.g. Conflict), or ReconcileError. */
+export function failureReason(error: unknown): string {
+  const reason = (error as { conditionReason?: unknown } | null)?.conditionReason;
+  return typeof reason === 'string' ? reason : ConditionReason.ReconcileError;
+}
 
 /** A condition to set; setConditions adds lastTransitionTime and observedGeneration. */
 export type NewCondition = Omit<Condition, 'lastTransitionTime' | 'observedGeneration'>;
@@ -56,13 +64,16 @@ export function reconcileSuccess(): NewCondition {
   return { type: ConditionType.Synced, status: 'True', reason: ConditionReason.ReconcileSuccess };
 }
 
-/** Synced=False with the error's message, e.g. reconcileError(`observe failed: ${err.message}`). */
-export function reconcileError(error: unknown): NewCondition {
+/**
+ * Synced=False with the error's message, e.g. reconcileError(`observe failed: ${err.message}`); `reason` is
+ * ReconcileError unless the failure has a more precise one (failureReason).
+ */
+export function reconcileError(
+  error: unknown,
+  reason: string = ConditionReason.ReconcileError,
+): NewCondition {
   const message = error instanceof Error ? error.message : String(error);
-  return withMessage(
-    { type: ConditionType.Synced, status: 'False', reason: ConditionReason.ReconcileError },
-    message,
-  );
+  return withMessage({ type: ConditionType.Synced, status: 'False', reason }, message);
 }
 
 export function reconcilePaused(): NewCondition {

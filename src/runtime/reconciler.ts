@@ -18,8 +18,10 @@ import {
 } from './annotations.ts';
 import {
   ConditionReason,
+  ConditionType,
   creating,
   deleting,
+  failureReason,
   getCondition,
   isReady,
   reconcileError,
@@ -290,7 +292,9 @@ export class ManagedReconciler<T extends ManagedResource> {
       );
     } catch (err) {
       if (isConflict(err)) throw err;
-      return this.fail(mg, Reason.CannotConnectToProvider, this.describe('connect failed', err));
+      return this.fail(mg, Reason.CannotConnectToProvider, this.describe('connect failed', err), {
+        cause: err,
+      });
     }
     const policy = this.policyOf(mg);
     try {
@@ -308,7 +312,9 @@ export class ManagedReconciler<T extends ManagedResource> {
     try {
       observation = await this.external('observe', 'observe failed', () => client.observe(mg, signal));
     } catch (err) {
-      return this.fail(mg, Reason.CannotObserveExternalResource, this.describe('observe failed', err));
+      return this.fail(mg, Reason.CannotObserveExternalResource, this.describe('observe failed', err), {
+        cause: err,
+      });
     }
     if (!observation.resourceExists && policy.shouldOnlyObserve()) {
       const message = 'observe failed: external resource does not exist';
@@ -370,7 +376,9 @@ export class ManagedReconciler<T extends ManagedResource> {
     try {
       update = await this.external('update', 'update failed', () => client.update(mg, signal));
     } catch (err) {
-      return this.fail(mg, Reason.CannotUpdateExternalResource, this.describe('update failed', err));
+      return this.fail(mg, Reason.CannotUpdateExternalResource, this.describe('update failed', err), {
+        cause: err,
+      });
     }
     this.deps.metrics?.recordDrift(mg);
     const failed = await this.publish(mg, update.connectionDetails);
@@ -406,9 +414,10 @@ export class ManagedReconciler<T extends ManagedResource> {
         setExternalCreateFailed(mg, this.clock());
         await this.saveCriticalAnnotations(mg);
       }
-      return this.fail(mg, Reason.CannotCreateExternalResource, this.describe('create failed', err), [
-        creating(),
-      ]);
+      return this.fail(mg, Reason.CannotCreateExternalResource, this.describe('create failed', err), {
+        also: [creating()],
+        cause: err,
+      });
     }
     if (annotate) {
       setExternalCreateSucceeded(mg, this.clock());
@@ -432,9 +441,10 @@ export class ManagedReconciler<T extends ManagedResource> {
     try {
       observation = await this.external('observe', 'observe failed', () => client.observe(mg, signal));
     } catch (err) {
-      return this.fail(mg, Reason.CannotObserveExternalResource, this.describe('observe failed', err), [
-        creating(),
-      ]);
+      return this.fail(mg, Reason.CannotObserveExternalResource, this.describe('observe failed', err), {
+        also: [creating()],
+        cause: err,
+      });
     }
     if (!observation.resourceExists) {
       await this.writeStatus(mg, [creating(), reconcileSuccess()]);
@@ -456,9 +466,10 @@ export class ManagedReconciler<T extends ManagedResource> {
     try {
       await this.external('delete', 'delete failed', () => client.delete(mg, signal));
     } catch (err) {
-      return this.fail(mg, Reason.CannotDeleteExternalResource, this.describe('delete failed', err), [
-        deleting(),
-      ]);
+      return this.fail(mg, Reason.CannotDeleteExternalResource, this.describe('delete failed', err), {
+        also: [deleting()],
+        cause: err,
+      });
     }
     // Deletion is never assumed: the next Observe must confirm the resource is gone.
     this.normal(mg, Reason.DeletedExternalResource, 'Successfully requested deletion of external resource');
@@ -589,8 +600,13 @@ export class ManagedReconciler<T extends ManagedResource> {
     });
     mg.status = { ...mg.status, conditions: merged };
     mg.status.phase = managedPhase(mg);
-    // Every failure the reconcile reports ends here as a ReconcileError condition, already redacted.
-    const failure = conditions.find((c) => c.reason === ConditionReason.ReconcileError);
+    // Every failure the reconcile reports ends here as a Synced=False condition, already redacted.
+    const failure = conditions.find(
+      (c) =>
+        c.type === ConditionType.Synced &&
+        c.status === 'False' &&
+        c.reason !== ConditionReason.ReconcilePaused,
+    );
     if (failure !== undefined) failActiveSpan(failure.message ?? 'reconcile error');
     // An unchanged status is not sent: an idle poll then costs no write request at all (the API server would
     // treat the PUT as a no-op anyway, but it still has to receive, decode and compare it).
@@ -607,14 +623,18 @@ export class ManagedReconciler<T extends ManagedResource> {
     }
   }
 
+  /**
+   * Warns and sets Synced=False, with `also` (e.g. Ready=False/Creating); the error that caused the failure
+   * may carry a more precise condition reason (failureReason).
+   */
   private async fail(
     mg: T,
     reason: string,
     message: string,
-    extra: NewCondition[] = [],
+    { also = [], cause }: { also?: NewCondition[]; cause?: unknown } = {},
   ): Promise<ReconcileResult> {
     this.warn(mg, reason, message);
-    await this.writeStatus(mg, [...extra, reconcileError(message)]);
+    await this.writeStatus(mg, [...also, reconcileError(message, failureReason(cause))]);
     return requeue;
   }
 

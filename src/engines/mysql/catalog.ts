@@ -1,10 +1,14 @@
 // Reads of the server's real state. The admin login has SELECT on the mysql schema, so it reads the grant
 // tables of every account through information_schema (which shows all accounts' rows only to such a login)
 // and mysql.* directly where information_schema has nothing: routine privileges, role memberships and, on
-// MariaDB, the account settings kept as JSON in mysql.global_priv.
+// MariaDB, the account settings kept as JSON in mysql.global_priv. Observations read the ownership ledger
+// (sql/ledger.ts) in the same statement as the catalog.
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { OwnedClass } from '../engine.ts';
+import { missingLedger } from './errors.ts';
 import type { Flavor } from './flavor.ts';
 import { grantOption, type Privilege } from './privileges.ts';
+import { ledgerExistsSql, ownedReadSql, ownerColumn, readOwnersSql, type Statement } from './sql/ledger.ts';
 import { grantDatabasePattern, unescapeGrantDatabase } from './sql/quote.ts';
 import type { AccountOptions, RequireTls } from './sql/user.ts';
 
@@ -26,21 +30,63 @@ export interface SchemaRow {
   sizeBytes: number;
 }
 
-export async function readSchema(db: Reader, name: string): Promise<SchemaRow | undefined> {
-  const found = await rows(
-    db,
-    'SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation,' +
+function schemaQuery(name: string): Statement {
+  return {
+    sql:
+      'SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation,' +
       ' (SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?) AS size' +
       ' FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
-    [name, name],
-  );
-  const row = found[0];
+    values: [name, name],
+  };
+}
+
+function schemaRow(row: RowDataPacket | undefined): SchemaRow | undefined {
   if (row === undefined) return undefined;
   return {
     charset: String(row['charset']),
     collation: String(row['collation']),
     sizeBytes: Number(row['size']),
   };
+}
+
+export async function readSchema(db: Reader, name: string): Promise<SchemaRow | undefined> {
+  const { sql, values } = schemaQuery(name);
+  return schemaRow((await rows(db, sql, values))[0]);
+}
+
+/** What a catalog read found of one object, and the object's ownership record. */
+export interface Owned<T> {
+  found: T;
+  owner: string | undefined;
+}
+
+/**
+ * A catalog read of one object and its ownership record in one round trip. Before this provider's first
+ * ownership write the ledger does not exist: there are no records, and the catalog is read alone.
+ */
+async function ownedRows(
+  db: Reader,
+  catalog: Statement,
+  objectClass: OwnedClass,
+  name: string,
+): Promise<Owned<RowDataPacket[]>> {
+  const { sql, values } = ownedReadSql(catalog, objectClass, name);
+  let found: RowDataPacket[];
+  try {
+    found = await rows(db, sql, values);
+  } catch (err) {
+    if (!missingLedger(err)) throw err;
+    return { found: await rows(db, catalog.sql, catalog.values), owner: undefined };
+  }
+  const owner = found[0]?.[ownerColumn] as unknown;
+  // The row of a missing object has only NULL catalog columns (see ownedReadSql).
+  const present = found.filter((r) => Object.entries(r).some(([k, v]) => k !== ownerColumn && v !== null));
+  return { found: present, owner: typeof owner === 'string' ? owner : undefined };
+}
+
+export async function readSchemaOwned(db: Reader, name: string): Promise<Owned<SchemaRow | undefined>> {
+  const { found, owner } = await ownedRows(db, schemaQuery(name), 'database', name);
+  return { found: schemaRow(found[0]), owner };
 }
 
 /** Sessions using the database, except the reader's own. */
@@ -114,37 +160,81 @@ function jsonObject(value: unknown): Record<string, unknown> {
   return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
 }
 
+function accountsQuery(flavor: Flavor, user: string): Statement {
+  const sql =
+    flavor === 'mariadb'
+      ? 'SELECT Host, Priv FROM mysql.global_priv WHERE User = ?'
+      : 'SELECT Host, plugin, max_questions, max_updates, max_connections, max_user_connections, ssl_type, account_locked' +
+        ' FROM mysql.user WHERE User = ?';
+  return { sql, values: [user] };
+}
+
+function accountRows(flavor: Flavor, found: RowDataPacket[]): AccountRow[] {
+  if (flavor === 'mysql') return found.map(mysqlAccount);
+  return found
+    .map((r) => ({
+      host: String(r['Host']),
+      priv: jsonObject(r['Priv']),
+    }))
+    .filter((r) => r.priv['is_role'] !== true)
+    .map((r) => mariadbAccount(r.host, r.priv));
+}
+
 /** The user's accounts (roles excluded), one per host. */
 export async function readAccounts(db: Reader, flavor: Flavor, user: string): Promise<AccountRow[]> {
-  if (flavor === 'mariadb') {
-    const found = await rows(db, 'SELECT Host, Priv FROM mysql.global_priv WHERE User = ?', [user]);
-    return found
-      .map((r) => ({
-        host: String(r['Host']),
-        priv: jsonObject(r['Priv']),
-      }))
-      .filter((r) => r.priv['is_role'] !== true)
-      .map((r) => mariadbAccount(r.host, r.priv));
-  }
-  const found = await rows(
-    db,
-    'SELECT Host, plugin, max_questions, max_updates, max_connections, max_user_connections, ssl_type, account_locked' +
-      ' FROM mysql.user WHERE User = ?',
-    [user],
-  );
-  return found.map(mysqlAccount);
+  const { sql, values } = accountsQuery(flavor, user);
+  return accountRows(flavor, await rows(db, sql, values));
+}
+
+/** readAccounts, and the ownership record of the name. */
+export async function readAccountsOwned(
+  db: Reader,
+  flavor: Flavor,
+  user: string,
+): Promise<Owned<AccountRow[]>> {
+  const { found, owner } = await ownedRows(db, accountsQuery(flavor, user), 'account', user);
+  return { found: accountRows(flavor, found), owner };
 }
 
 /**
  * A MariaDB role is flagged is_role. A MySQL 8 role is an account 'role'@'%' that CREATE ROLE leaves locked and
  * without credentials, which tells it apart from a user of the same name.
  */
-export async function roleExists(db: Reader, flavor: Flavor, role: string): Promise<boolean> {
+function roleQuery(flavor: Flavor, role: string): Statement {
   const sql =
     flavor === 'mariadb'
-      ? "SELECT 1 FROM mysql.user WHERE User = ? AND Host = '' AND is_role = 'Y'"
-      : "SELECT 1 FROM mysql.user WHERE User = ? AND Host = '%' AND account_locked = 'Y' AND authentication_string = ''";
-  return (await rows(db, sql, [role])).length > 0;
+      ? "SELECT 1 AS found FROM mysql.user WHERE User = ? AND Host = '' AND is_role = 'Y'"
+      : "SELECT 1 AS found FROM mysql.user WHERE User = ? AND Host = '%' AND account_locked = 'Y' AND authentication_string = ''";
+  return { sql, values: [role] };
+}
+
+/** Whether the role exists, and the ownership record of the name. */
+export async function readRoleOwned(db: Reader, flavor: Flavor, role: string): Promise<Owned<boolean>> {
+  const { found, owner } = await ownedRows(db, roleQuery(flavor, role), 'account', role);
+  return { found: found.length > 0, owner };
+}
+
+/** Whether the ledger table exists (and the admin login can see it). */
+export async function ledgerExists(db: Reader): Promise<boolean> {
+  const { sql, values } = ledgerExistsSql();
+  return (await rows(db, sql, values)).length > 0;
+}
+
+/** The ownership records of those of `names` that have one; none while there is no ledger. */
+export async function readOwnerRecords(
+  db: Reader,
+  objectClass: OwnedClass,
+  names: readonly string[],
+): Promise<Map<string, string>> {
+  const records = new Map<string, string>();
+  if (names.length === 0) return records;
+  const { sql, values } = readOwnersSql(objectClass, names);
+  try {
+    for (const row of await rows(db, sql, values)) records.set(String(row['name']), String(row['owner']));
+  } catch (err) {
+    if (!missingLedger(err)) throw err;
+  }
+  return records;
 }
 
 /** A grantee as the catalogs name it: information_schema's GRANTEE is 'user'@'host' (host '' for a MariaDB role). */

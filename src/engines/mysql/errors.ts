@@ -21,6 +21,8 @@ export const errno = {
   unknownDatabase: 1049,
   databaseExists: 1007,
   unknownThread: 1094,
+  duplicateKey: 1062,
+  noSuchTable: 1146,
   noSuchAccount: 1133,
   noSuchGrant: 1141,
   tableAccessDenied: 1142,
@@ -45,6 +47,46 @@ const explanations: Readonly<Record<number, string>> = {
   [errno.cannotUser]: 'the account operation failed: the account or role already exists, or does not exist',
   [errno.pluginNotLoaded]: 'the auth plugin is not loaded on the server',
 };
+
+/** Why create refused an object that exists without this provider's record. */
+export function alreadyExists(what: string): string {
+  return `${what} already exists; create never takes over an existing object`;
+}
+
+/** Another owner's record holds the name in the ownership ledger; nothing was created. */
+export class OwnedElsewhereError extends MysqlEngineError {
+  override name = 'OwnedElsewhereError';
+  constructor(
+    what: string,
+    readonly owner: string,
+  ) {
+    super(
+      `${what} is recorded in the ownership ledger as "${owner}"; nothing was created`,
+      undefined,
+      undefined,
+    );
+  }
+}
+
+function errnoOf(err: unknown): number | undefined {
+  const n = (err as { errno?: unknown } | null)?.errno;
+  return typeof n === 'number' ? n : undefined;
+}
+
+/** The ledger database or table does not exist (yet): the provider has recorded nothing on this server. */
+export function missingLedger(err: unknown): boolean {
+  const n = errnoOf(err);
+  return n === errno.unknownDatabase || n === errno.noSuchTable;
+}
+
+/**
+ * The server answered the statement with an error, so it changed nothing. Server errors are numbered from
+ * 1000; a lost connection (no number, or a negative system errno) leaves the outcome unknown.
+ */
+export function refusedByServer(err: unknown): boolean {
+  const n = errnoOf(err);
+  return n !== undefined && n >= 1000;
+}
 
 // Quoted strings after the clauses that carry secrets, in case a server message echoes a statement.
 const secretClauses = /(IDENTIFIED\s+(?:WITH\s+\S+\s+)?BY|PASSWORD\s*\(|USING|AS)\s*'(?:[^'\\]|\\.|'')*'/gi;

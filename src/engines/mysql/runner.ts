@@ -1,10 +1,12 @@
 // Runs statements through the pool with the engine's error handling: the abort signal is honoured between
 // statements (mysql2 cannot cancel one in flight), every driver error is redacted before it leaves, and each
 // statement, write or catalog read, gets its own SQL span.
+import { format } from 'mysql2';
 import type { Pool, QueryValues } from 'mysql2/promise';
 import type { Reader } from './catalog.ts';
 import { redact, toEngineError } from './errors.ts';
 import type { Flavor } from './flavor.ts';
+import type { Statement } from './sql/ledger.ts';
 import { inSqlSpan, type SqlTarget } from '../../tracing/sql.ts';
 
 /** Optional observers of what the engine does. */
@@ -54,6 +56,20 @@ export class Runner {
       await inSqlSpan(this.target, sql, () => this.pool.query(sql));
     } catch (err) {
       throw toEngineError(err, doing, [...this.secrets, ...passwords]);
+    }
+  }
+
+  /**
+   * Runs one write statement with bound values (the ownership ledger's names and records, which are not
+   * secrets). onWrite sees the values in place, as the server runs it.
+   */
+  async write(statement: Statement, doing: string, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    this.hooks.onWrite?.(redact(format(statement.sql, statement.values), this.secrets));
+    try {
+      await inSqlSpan(this.target, statement.sql, () => this.pool.query(statement.sql, statement.values));
+    } catch (err) {
+      throw toEngineError(err, doing, this.secrets);
     }
   }
 

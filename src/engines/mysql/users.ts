@@ -1,14 +1,17 @@
 // DatabaseUser on MySQL/MariaDB: one account user@host per allowed host, all with the same password and
-// settings. Removing a host drops its account; adding one creates it, which needs the password.
+// settings. Removing a host drops its account; adding one creates it, which needs the password. The name's
+// ownership record is in the ledger (ledger.ts), one for all of its accounts.
 import type { DatabaseUserParameters } from '../../apis/database-user.ts';
 import { UnsupportedError, type AccountState, type Observed } from '../engine.ts';
-import { pluginActive, readAccounts, type AccountRow } from './catalog.ts';
+import { pluginActive, readAccounts, readAccountsOwned, type AccountRow } from './catalog.ts';
 import { desiredAccounts, diffUser, type DesiredAccounts } from './diff.ts';
-import { MysqlEngineError } from './errors.ts';
+import { alreadyExists, errno, MysqlEngineError, refusedByServer } from './errors.ts';
 import { checkAuthPlugin } from './flavor.ts';
+import { ownership, type Ledger } from './ledger.ts';
 import { checkHost, checkUserName } from './names.ts';
 import type { Runner } from './runner.ts';
 import { alterUserSql, createUserSql, dropUserSql, setPasswordSql } from './sql/user.ts';
+import { checkNotSystem, systemName } from './system.ts';
 
 /** Validates everything of a user before any statement. */
 function checked(run: Runner, name: string, desired: DatabaseUserParameters): DesiredAccounts {
@@ -38,7 +41,19 @@ async function ensurePlugin(run: Runner, accounts: DesiredAccounts, signal?: Abo
 
 /** The user operations of the Engine, bound to one runner. */
 export class UserOperations {
-  constructor(private readonly run: Runner) {}
+  constructor(
+    private readonly run: Runner,
+    private readonly ledger: Ledger,
+    /** The login the engine connects as, which is never managed. */
+    private readonly adminUser: string,
+  ) {}
+
+  /** checked(), for a statement that writes: system accounts and the admin login are refused too. */
+  private writable(name: string, desired: DatabaseUserParameters): DesiredAccounts {
+    const accounts = checked(this.run, name, desired);
+    checkNotSystem(this.adminUser, 'account', name);
+    return accounts;
+  }
 
   /** The user's accounts as the server has them. */
   private accounts(name: string, signal: AbortSignal | undefined): Promise<AccountRow[]> {
@@ -51,32 +66,65 @@ export class UserOperations {
     signal?: AbortSignal,
   ): Promise<Observed<AccountState>> {
     const accounts = checked(this.run, name, desired);
-    const found = await this.accounts(name, signal);
-    if (found.length === 0) return { exists: false, differences: [] };
+    const { found, owner } = await this.run.read(`reading user ${name}`, signal, (db) =>
+      readAccountsOwned(db, this.run.flavor, name),
+    );
+    const known = ownership(owner, systemName(this.adminUser, 'account', name));
+    if (found.length === 0) return { exists: false, differences: [], ...known };
     const diff = diffUser(accounts, found);
     const state: AccountState = {
       hosts: found.map((a) => a.host).sort(),
       authPlugins: [...new Set(found.map((a) => a.plugin))].sort(),
     };
-    return { exists: true, state, differences: diff.differences };
+    return { exists: true, state, differences: diff.differences, ...known };
   }
 
+  /**
+   * Claims the name, then creates an account per host. An account of the name that exists before a fresh
+   * claim means the user exists: refused, the claim withdrawn, nothing created. A claim that was ours already
+   * is a create that stopped half way: its accounts get this password (a retry may bring a new one, and the
+   * old one was never published), the missing ones are created.
+   */
   async createUser(
     name: string,
     desired: DatabaseUserParameters,
-    password: string,
+    { password, owner }: { password: string; owner: string },
     signal?: AbortSignal,
   ): Promise<void> {
-    const accounts = checked(this.run, name, desired);
+    const accounts = this.writable(name, desired);
     await ensurePlugin(this.run, accounts, signal);
-    for (const host of accounts.hosts) {
-      const sql = createUserSql(this.run.flavor, { user: name, host }, accounts, password);
-      await this.run.exec(sql, `creating account ${name}@${host}`, signal, [password]);
+    const what = `user ${name}`;
+    const fresh = await this.ledger.claim({ objectClass: 'account', name, owner, what }, signal);
+    const found = await this.accounts(name, signal);
+    if (fresh && found.length > 0) {
+      await this.ledger.forget('account', name, owner, signal);
+      throw new MysqlEngineError(alreadyExists(what), errno.cannotUser, undefined);
+    }
+    const existing = new Set(found.map((a) => a.host));
+    let created = 0;
+    try {
+      for (const host of accounts.hosts) {
+        const target = { user: name, host };
+        const sql = existing.has(host)
+          ? setPasswordSql(this.run.flavor, target, accounts.plugin, password)
+          : createUserSql(this.run.flavor, target, accounts, password);
+        await this.run.exec(sql, `creating account ${name}@${host}`, signal, [password]);
+        created += 1;
+      }
+    } catch (err) {
+      // A claim that created nothing is withdrawn; once an account exists, it stays for the retry to finish.
+      if (fresh && created === 0 && refusedByServer(err)) await this.ledger.forget('account', name, owner);
+      throw err;
     }
   }
 
+  /**
+   * Drops accounts of removed hosts and changes the settings that differ. Creating the account of an added host
+   * or switching the auth plugin needs the password, which this call does not have: it fails saying so, and
+   * setPassword does both.
+   */
   async updateUser(name: string, desired: DatabaseUserParameters, signal?: AbortSignal): Promise<void> {
-    const accounts = checked(this.run, name, desired);
+    const accounts = this.writable(name, desired);
     const found = await this.accounts(name, signal);
     const diff = diffUser(accounts, found);
     for (const host of diff.extraHosts) {
@@ -96,13 +144,14 @@ export class UserOperations {
     }
   }
 
+  /** Sets the password (and the desired plugin) on every allowed host's account, creating those that are missing. */
   async setPassword(
     name: string,
     desired: DatabaseUserParameters,
     password: string,
     signal?: AbortSignal,
   ): Promise<void> {
-    const accounts = checked(this.run, name, desired);
+    const accounts = this.writable(name, desired);
     await ensurePlugin(this.run, accounts, signal);
     const found = await this.accounts(name, signal);
     const existing = new Set(found.map((a) => a.host));
@@ -115,20 +164,14 @@ export class UserOperations {
     }
   }
 
+  /** Drops every account of the name, then its ownership record. */
   async dropUser(name: string, desired: DatabaseUserParameters, signal?: AbortSignal): Promise<void> {
-    const accounts = checked(this.run, name, desired);
+    const accounts = this.writable(name, desired);
     const found = await this.accounts(name, signal);
     const hosts = new Set([...accounts.hosts, ...found.map((a) => a.host)]);
     for (const host of hosts) {
       await this.run.exec(dropUserSql({ user: name, host }), `dropping account ${name}@${host}`, signal);
     }
+    await this.ledger.forget('account', name, undefined, signal);
   }
 }
-
-/**
- * Drops accounts of removed hosts and changes the settings that differ. Creating the account of an added host
- * or switching the auth plugin needs the password, which this call does not have: it fails saying so, and
- * setPassword does both.
- */
-/** Sets the password (and the desired plugin) on every allowed host's account, creating those that are missing. */
-/** Drops every account of the user: the allowed hosts and any other host the server has for that name. */

@@ -2,6 +2,7 @@
 // trip per catalog that has to be consulted. Databases and roles are read for many names at once, so that
 // concurrent observes can share a statement (batched-read.ts).
 import type pg from 'pg';
+import type { OwnedClass } from '../engine.ts';
 import type { RoleAttributes } from './sql/role.ts';
 
 export async function serverVersionNum(client: pg.ClientBase): Promise<number> {
@@ -26,11 +27,25 @@ export interface DatabaseRow {
   settings: string[];
 }
 
+/**
+ * A database's or role's catalog row with its comment, which is where this provider keeps the object's
+ * ownership record (databases and roles are shared objects: their comments live in pg_shdescription).
+ */
+export interface Commented<Row> {
+  row: Row;
+  /** Absent when the object has no comment. */
+  comment?: string;
+}
+
+function commented<Row>(row: Row, comment: string | null): Commented<Row> {
+  return comment === null ? { row } : { row, comment };
+}
+
 /** The databases among `names` that exist, by name. */
 export async function readDatabases(
   client: pg.ClientBase,
   names: readonly string[],
-): Promise<Map<string, DatabaseRow>> {
+): Promise<Map<string, Commented<DatabaseRow>>> {
   const { rows } = await client.query<{
     name: string;
     owner: string;
@@ -43,18 +58,20 @@ export async function readDatabases(
     allow_connections: boolean;
     size_bytes: string | null;
     settings: string[];
+    comment: string | null;
   }>(
     `SELECT d.datname AS name, pg_get_userbyid(d.datdba) AS owner, pg_encoding_to_char(d.encoding) AS encoding,
             d.datcollate AS collation, d.datctype AS ctype, t.spcname AS tablespace,
             d.datconnlimit AS connection_limit, d.datistemplate AS is_template, d.datallowconn AS allow_connections,
             CASE WHEN has_database_privilege(d.oid, 'CONNECT') THEN pg_database_size(d.oid) END AS size_bytes,
             coalesce((SELECT s.setconfig FROM pg_db_role_setting s
-                       WHERE s.setdatabase = d.oid AND s.setrole = 0), '{}') AS settings
+                       WHERE s.setdatabase = d.oid AND s.setrole = 0), '{}') AS settings,
+            shobj_description(d.oid, 'pg_database') AS comment
        FROM pg_database d JOIN pg_tablespace t ON t.oid = d.dattablespace
       WHERE d.datname = ANY($1::text[])`,
     [names],
   );
-  const found = new Map<string, DatabaseRow>();
+  const found = new Map<string, Commented<DatabaseRow>>();
   for (const r of rows) {
     const row: DatabaseRow = {
       owner: r.owner,
@@ -68,7 +85,7 @@ export async function readDatabases(
       settings: r.settings,
     };
     if (r.size_bytes !== null) row.sizeBytes = Number(r.size_bytes);
-    found.set(r.name, row);
+    found.set(r.name, commented(row, r.comment));
   }
   return found;
 }
@@ -107,12 +124,17 @@ export interface RoleRow extends RoleAttributes {
   memberOf: string[];
 }
 
+export interface RoleEntry extends Commented<RoleRow> {
+  /** Oid 10: the superuser initdb created, whatever it is called now. */
+  bootstrap: boolean;
+}
+
 /** The roles among `names` that exist, by name. */
 export async function readRoles(
   client: pg.ClientBase,
   names: readonly string[],
-): Promise<Map<string, RoleRow>> {
-  const { rows } = await client.query<RoleRow & { name: string }>(
+): Promise<Map<string, RoleEntry>> {
+  const { rows } = await client.query<RoleRow & { name: string; comment: string | null; bootstrap: boolean }>(
     `SELECT r.rolname AS name, r.rolcanlogin AS login, r.rolinherit AS inherit, r.rolsuper AS superuser,
             r.rolcreatedb AS "createDB", r.rolcreaterole AS "createRole", r.rolreplication AS replication,
             r.rolbypassrls AS "bypassRLS", r.rolconnlimit AS "connectionLimit",
@@ -120,15 +142,40 @@ export async function readRoles(
                  ELSE (extract(epoch FROM r.rolvaliduntil) * 1000)::float8 END AS "validUntil",
             coalesce(r.rolconfig, '{}') AS config,
             ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-                   WHERE m.member = r.oid ORDER BY 1) AS "memberOf"
+                   WHERE m.member = r.oid ORDER BY 1) AS "memberOf",
+            shobj_description(r.oid, 'pg_authid') AS comment, r.oid = 10 AS bootstrap
        FROM pg_roles r WHERE r.rolname = ANY($1::text[])`,
     [names],
   );
-  return new Map(rows.map(({ name, ...row }) => [name, row]));
+  return new Map(
+    rows.map(({ name, comment, bootstrap, ...row }) => [name, { ...commented(row, comment), bootstrap }]),
+  );
 }
 
 export async function readRole(client: pg.ClientBase, name: string): Promise<RoleRow | undefined> {
-  return (await readRoles(client, [name])).get(name);
+  return (await readRoles(client, [name])).get(name)?.row;
+}
+
+const commentsSql: Record<OwnedClass, string> = {
+  database: `SELECT d.datname AS name, shobj_description(d.oid, 'pg_database') AS comment
+               FROM pg_database d WHERE d.datname = ANY($1::text[])`,
+  account: `SELECT r.rolname AS name, shobj_description(r.oid, 'pg_authid') AS comment
+              FROM pg_roles r WHERE r.rolname = ANY($1::text[])`,
+};
+
+/**
+ * The comments of those of `names` that exist and have one: the ownership records alone, without the rest
+ * of the rows (a database's size, read by readDatabases, costs a walk of its files).
+ */
+export async function readComments(
+  client: pg.ClientBase,
+  objectClass: OwnedClass,
+  names: readonly string[],
+): Promise<Map<string, string>> {
+  const { rows } = await client.query<{ name: string; comment: string | null }>(commentsSql[objectClass], [
+    names,
+  ]);
+  return new Map(rows.flatMap((r) => (r.comment === null ? [] : [[r.name, r.comment] as const])));
 }
 
 /** One row of what a grantee holds, or of an object that exists, in the connected database. */

@@ -1,14 +1,14 @@
 // Database operations: observe, create, update, drop.
 import type { DatabaseParameters } from '../../apis/database.ts';
 import type { DatabaseState, Observed } from '../engine.ts';
-import { readContents, readDatabases } from './catalog.ts';
+import { readContents, readDatabases, type Commented } from './catalog.ts';
 import { planDatabase, type ObservedDatabase } from './diff.ts';
 import { describeError, PostgresError, sqlState } from './errors.ts';
 import { checkName, checkRoleName, ident } from './names.ts';
 import type pg from 'pg';
 import type { Connections } from './pool.ts';
 import { checkAborted, execute, executeChanges } from './run.ts';
-import { createDatabaseSql, dropDatabaseSql } from './sql/database.ts';
+import { createDatabaseSql, dropDatabaseSql, recordDatabaseOwnerSql } from './sql/database.ts';
 
 /** Extensions and schemas live inside the database: they are read and applied there only when managed. */
 function managesContents(desired: DatabaseParameters): boolean {
@@ -20,11 +20,11 @@ async function readObserved(
   c: Connections,
   name: string,
   desired: DatabaseParameters,
-): Promise<ObservedDatabase | undefined> {
-  const row = await c.readBatched('database', name, readDatabases);
-  if (row === undefined) return undefined;
-  if (!managesContents(desired) || !row.allowConnections) return row;
-  return { ...row, ...(await c.with(name, readContents)) };
+): Promise<Commented<ObservedDatabase> | undefined> {
+  const found = await c.readBatched('database', name, readDatabases);
+  if (found === undefined) return undefined;
+  if (!managesContents(desired) || !found.row.allowConnections) return found;
+  return { ...found, row: { ...found.row, ...(await c.with(name, readContents)) } };
 }
 
 function stateOf(o: ObservedDatabase): DatabaseState {
@@ -39,10 +39,12 @@ export async function observeDatabase(
 ): Promise<Observed<DatabaseState>> {
   checkName('database', name);
   try {
-    const o = await readObserved(c, name, desired);
-    if (o === undefined) return { exists: false, differences: [] };
-    const differences = planDatabase(name, o, desired.postgres).map((ch) => ch.description);
-    return { exists: true, state: stateOf(o), differences };
+    const found = await readObserved(c, name, desired);
+    if (found === undefined) return { exists: false, differences: [] };
+    const { row, comment } = found;
+    const differences = planDatabase(name, row, desired.postgres).map((ch) => ch.description);
+    const observed = { exists: true, state: stateOf(row), differences };
+    return comment === undefined ? observed : { ...observed, owner: comment };
   } catch (err) {
     throw describeError(`observe database ${name}`, err);
   }
@@ -84,12 +86,12 @@ export async function updateDatabase(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   checkName('database', name);
-  const o = await readObserved(c, name, desired).catch((err: unknown) => {
+  const found = await readObserved(c, name, desired).catch((err: unknown) => {
     throw describeError(`read database ${name}`, err);
   });
-  if (o === undefined)
+  if (found === undefined)
     throw describeError(`update database ${name}`, new Error('the database does not exist'));
-  const changes = planDatabase(name, o, desired.postgres);
+  const changes = planDatabase(name, found.row, desired.postgres);
   const admin = changes.filter((ch) => ch.in === 'admin');
   const inside = changes.filter((ch) => ch.in === 'database');
   const owner = desired.postgres?.owner;
@@ -125,13 +127,33 @@ async function waitForConnections(c: Connections, name: string, timeoutMs: numbe
   }
 }
 
+/**
+ * CREATE DATABASE cannot run in a transaction, so the ownership record is written after it; a database left
+ * without one would be nobody's to manage or drop. It is new and empty, so it is dropped again.
+ */
+async function recordNewDatabase(c: Connections, name: string, recordSql: string): Promise<void> {
+  try {
+    await c.with(undefined, (client) => client.query(recordSql));
+  } catch (err) {
+    // Not cancellable: the reconcile that is giving up is the one that must not leave the database behind.
+    const dropped = await dropDatabase(c, name, undefined).then(
+      () => true,
+      () => false,
+    );
+    const outcome = dropped ? 'so it was dropped again' : 'and dropping it again failed too; drop it by hand';
+    throw describeError(`create database ${name}: writing its ownership record failed, ${outcome}`, err);
+  }
+}
+
 export async function createDatabase(
   c: Connections,
   name: string,
   desired: DatabaseParameters,
-  options: { timeoutMs: number; signal: AbortSignal | undefined },
+  options: { record: string; timeoutMs: number; signal: AbortSignal | undefined },
 ): Promise<void> {
   const sql = createDatabaseSql(name, desired.postgres);
+  // Built before anything is sent, so that a record PostgreSQL cannot store fails the create up front.
+  const recordSql = recordDatabaseOwnerSql(name, options.record);
   const owner = desired.postgres?.owner;
   try {
     await c.with(undefined, async (client) => {
@@ -139,9 +161,10 @@ export async function createDatabase(
       await client.query(sql);
     });
   } catch (err) {
-    // 42P04 duplicate_database: adopt it; Update below brings it to the spec.
-    if (sqlState(err) !== '42P04') throw describeError(`create database ${name}`, err);
+    // 42P04 duplicate_database included: an existing database is taken over only through recordOwner.
+    throw describeError(`create database ${name}`, err);
   }
+  await recordNewDatabase(c, name, recordSql);
   // A committed database whose catalog row allows connections accepts them, and Observe (run again right
   // after a create) reads that row and corrects any difference: a session is opened in the new database only
   // when its contents are managed, and that first session is also where a refusal would show.

@@ -4,6 +4,8 @@ import { serverVersionNum } from './catalog.ts';
 import { createDatabase, dropDatabase, observeDatabase, updateDatabase } from './databases.ts';
 import { describeError } from './errors.ts';
 import { applyGrant, observeGrant, revokeGrant } from './grant-ops.ts';
+import { systemName } from './names.ts';
+import { readOwners, recordOwner } from './ownership.ts';
 import { Connections } from './pool.ts';
 import {
   createAccount,
@@ -27,6 +29,7 @@ export function createPostgresEngine(settings: ConnectionSettings): Engine {
     return version;
   };
   const ctx = { connections, serverVersion };
+  const admin = { database: connections.adminDatabase, login: settings.user };
   const createOptions = (signal: AbortSignal | undefined) => ({
     timeoutMs: settings.connectTimeoutMs,
     signal,
@@ -44,22 +47,28 @@ export function createPostgresEngine(settings: ConnectionSettings): Engine {
         throw describeError(`connect to ${settings.host}:${String(settings.port)}`, err);
       }
     },
+
+    systemName: (objectClass, name) => systemName(objectClass, name, admin),
+    readOwners: (objectClass, names) => readOwners(connections, objectClass, names),
+    recordOwner: (objectClass, name, owner, signal) =>
+      recordOwner(connections, objectClass, name, { record: owner, signal }),
+
     observeDatabase: (name, desired) => observeDatabase(connections, name, desired),
-    createDatabase: (name, desired, signal) =>
-      createDatabase(connections, name, desired, createOptions(signal)),
+    createDatabase: (name, desired, owner, signal) =>
+      createDatabase(connections, name, desired, { record: owner, ...createOptions(signal) }),
     updateDatabase: (name, desired, signal) => updateDatabase(connections, name, desired, signal),
     dropDatabase: (name, signal) => dropDatabase(connections, name, signal),
 
     observeUser: (name, desired) => observeAccount(connections, name, desiredUser(desired)),
-    createUser: (name, desired, password, signal) =>
-      createAccount(connections, name, desiredUser(desired), { password, signal }),
+    createUser: (name, desired, { password, owner }, signal) =>
+      createAccount(connections, name, desiredUser(desired), { record: owner, password, signal }),
     updateUser: (name, desired, signal) => updateAccount(connections, name, desiredUser(desired), signal),
     setPassword: (name, _desired, password) => setPassword(connections, name, password),
     dropUser: (name, _desired, signal) => dropAccount(connections, name, signal),
 
     observeRole: (name, desired) => observeAccount(connections, name, desiredNologinRole(desired)),
-    createRole: (name, desired, signal) =>
-      createAccount(connections, name, desiredNologinRole(desired), { signal }),
+    createRole: (name, desired, owner, signal) =>
+      createAccount(connections, name, desiredNologinRole(desired), { record: owner, signal }),
     updateRole: (name, desired, signal) =>
       updateAccount(connections, name, desiredNologinRole(desired), signal),
     dropRole: (name, signal) => dropAccount(connections, name, signal),

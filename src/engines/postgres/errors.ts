@@ -15,6 +15,7 @@ const hints: Record<string, string> = {
   '55006': 'the object is in use by other sessions',
   '2BP01': 'other objects depend on it (owned objects or privileges in some database)',
   '42710': 'it already exists',
+  '42P04': 'it already exists',
   '57014': 'the statement timed out',
   '55000': 'the database does not accept connections yet',
   '53300': 'the server has too many connections',

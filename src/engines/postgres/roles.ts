@@ -2,13 +2,13 @@
 import type { DatabaseRoleParameters } from '../../apis/database-role.ts';
 import type { DatabaseUserParameters } from '../../apis/database-user.ts';
 import type { AccountState, Observed } from '../engine.ts';
-import { readRole, readRoles, type RoleRow } from './catalog.ts';
+import { readRole, readRoles, type RoleEntry, type RoleRow } from './catalog.ts';
 import { planRole, type DesiredRole } from './diff.ts';
-import { describeError, sqlState } from './errors.ts';
+import { describeError } from './errors.ts';
 import { checkRoleName } from './names.ts';
 import type { Connections } from './pool.ts';
-import { execute, executeChanges } from './run.ts';
-import { createRoleSql, dropRoleSql, setPasswordSql } from './sql/role.ts';
+import { execute, executeChanges, inTransaction } from './run.ts';
+import { createRoleSql, dropRoleSql, recordRoleOwnerSql, setPasswordSql } from './sql/role.ts';
 
 type RoleSpec = NonNullable<DatabaseRoleParameters['postgres']>;
 type UserSpec = NonNullable<DatabaseUserParameters['postgres']>;
@@ -67,20 +67,29 @@ function stateOf(row: RoleRow): AccountState {
   };
 }
 
+/** The ownership record and, for the bootstrap superuser, why it is the server's own. */
+function ownershipOf(name: string, found: RoleEntry): Pick<Observed<AccountState>, 'owner' | 'system'> {
+  return {
+    ...(found.comment === undefined ? {} : { owner: found.comment }),
+    ...(found.bootstrap ? { system: `role "${name}" is the bootstrap superuser of this server` } : {}),
+  };
+}
+
 export async function observeAccount(
   c: Connections,
   name: string,
   want: DesiredRole,
 ): Promise<Observed<AccountState>> {
   checkRoleName('role', name);
-  const row = await c.readBatched('role', name, readRoles).catch((err: unknown) => {
+  const found = await c.readBatched('role', name, readRoles).catch((err: unknown) => {
     throw describeError(`observe role ${name}`, err);
   });
-  if (row === undefined) return { exists: false, differences: [] };
+  if (found === undefined) return { exists: false, differences: [] };
   return {
     exists: true,
-    state: stateOf(row),
-    differences: planRole(name, row, want).map((ch) => ch.description),
+    state: stateOf(found.row),
+    differences: planRole(name, found.row, want).map((ch) => ch.description),
+    ...ownershipOf(name, found),
   };
 }
 
@@ -100,20 +109,28 @@ export async function updateAccount(
   });
 }
 
-/** Creates the role (adopting one that exists), then brings memberships and settings to the spec. */
+/**
+ * Creates the role with its ownership record in one transaction, so that the role never exists without it,
+ * then brings memberships and settings to the spec. A role that exists already (42710) is an error: it is
+ * taken over only through recordOwner.
+ */
 export async function createAccount(
   c: Connections,
   name: string,
   want: DesiredRole,
-  options: { password?: string; signal: AbortSignal | undefined },
+  options: { record: string; password?: string; signal: AbortSignal | undefined },
 ): Promise<void> {
   const sql = createRoleSql(name, want.attributes, options.password);
+  const recordSql = recordRoleOwnerSql(name, options.record);
   try {
-    await c.with(undefined, (client) => client.query(sql));
+    await c.with(undefined, (client) =>
+      inTransaction(client, async () => {
+        await client.query(sql);
+        await client.query(recordSql);
+      }),
+    );
   } catch (err) {
-    // 42710 duplicate_object: the role exists already; adopt it.
-    if (sqlState(err) !== '42710') throw describeError(`create role ${name}`, err, options.password);
-    if (options.password !== undefined) await setPassword(c, name, options.password);
+    throw describeError(`create role ${name}`, err, options.password);
   }
   await updateAccount(c, name, want, options.signal);
 }

@@ -30,3 +30,20 @@ export async function executeChanges(
 ): Promise<void> {
   for (const change of changes) await execute(client, `${what}: ${change.description}`, change.sql, signal);
 }
+
+/** Runs `work` between BEGIN and COMMIT on `client`: when any of it fails, none of it stays. */
+export async function inTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {
+      // The session is lost or in an unknown state: an error that is not an SQL error makes Connections close
+      // it rather than hand it out again, and the server rolls back what was not committed.
+      throw new Error('the connection failed in the middle of a transaction');
+    });
+    throw err;
+  }
+}

@@ -10,6 +10,7 @@ import type { Dependency } from '../../runtime/dependencies.ts';
 import type { ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
 import { kindOnInstance, observed, type KindContext } from '../instance/dependant.ts';
+import type { NameReferences } from '../ownership/references.ts';
 import { referenced, resolveGrantReferences } from './references.ts';
 
 /** What this grant applied last, as kept in its status. */
@@ -61,9 +62,32 @@ const granteeAndTarget: Dependency<DatabaseGrant>[] = [
   { type: kinds.Database, reference: (mg) => mg.spec.forProvider.databaseRef },
 ];
 
+/**
+ * What a grant touches besides privileges: its grantee, its database, the roles it hands out and the roles
+ * whose future objects it covers; all must belong to the grant's namespace. Server-wide privileges are the
+ * instance's own namespace's to give.
+ */
+export function grantReferences(mg: DatabaseGrant): NameReferences {
+  const fp = mg.spec.forProvider;
+  const named = (name: string | undefined, as: string) => (name === undefined ? [] : [{ name, as }]);
+  return {
+    account: [
+      ...named(fp.user, 'grantee user'),
+      ...named(fp.role, 'grantee role'),
+      ...(fp.memberOf ?? []).map((m) => ({ name: m.role, as: 'role in memberOf' })),
+      ...(fp.postgres?.defaultPrivileges ?? []).map((d) => ({ name: d.forRole, as: 'forRole' })),
+    ],
+    database: named(fp.database, 'database'),
+    ...(fp.mysql?.global === undefined ? {} : { serverWide: 'global privileges (ON *.*)' }),
+  };
+}
+
 export function databaseGrantKind(ctx: KindContext): ManagedKind<DatabaseGrant> {
-  const kind = kindOnInstance<DatabaseGrant>(kinds.DatabaseGrant, ctx, async (mg, { engine }) =>
-    grantClient(engine, await granteeOf(ctx.kube, mg)),
+  const kind = kindOnInstance<DatabaseGrant>(
+    kinds.DatabaseGrant,
+    ctx,
+    async (mg, { engine }) => grantClient(engine, await granteeOf(ctx.kube, mg)),
+    grantReferences,
   );
   return {
     ...kind,

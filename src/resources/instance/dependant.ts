@@ -3,7 +3,7 @@
 // understands before any SQL is sent.
 import type { DatabaseInstance } from '../../apis/database-instance.ts';
 import { kinds } from '../../apis/registry.ts';
-import type { Engine, Observed } from '../../engines/engine.ts';
+import type { Engine, Observed, OwnedClass } from '../../engines/engine.ts';
 import type { KubeApi, ResourceType } from '../../kube/api.ts';
 import { externalName } from '../../runtime/annotations.ts';
 import { available, markConditions } from '../../runtime/conditions.ts';
@@ -18,6 +18,9 @@ import {
 } from '../../runtime/references.ts';
 import type { DbopsMetrics } from '../../metrics/dbops.ts';
 import { countedOperations } from '../metrics.ts';
+import { OwnershipConflictError, OwnershipGuard } from '../ownership/guard.ts';
+import { protectedReason } from '../ownership/protected.ts';
+import { checkReferences, type NameReferences } from '../ownership/references.ts';
 import { engineMismatch, type EngineSpecific } from './fit.ts';
 import { InstanceUnusableError, type Instances } from './instances.ts';
 
@@ -63,24 +66,49 @@ export interface OnInstance {
   engine: Engine;
 }
 
+/** What a kind that owns a server object gets: the guard its observe must consult (ownership/guard.ts). */
+export interface OwnerOnInstance extends OnInstance {
+  ownership: OwnershipGuard;
+}
+
 /** Builds a kind's client for one reconcile, given the usable instance and its engine. */
-export type ClientFactory<T extends Dependant> = (
+export type ClientFactory<T extends Dependant, On extends OnInstance = OnInstance> = (
   mg: T,
-  on: OnInstance,
+  on: On,
   signal: AbortSignal,
 ) => Promise<ExternalClient<T>> | ExternalClient<T>;
 
-/** A connector that checks the instance (and that the settings fit its engine) before building the client. */
+/** Other server objects a kind's spec names, which must belong to the object's own namespace. */
+export type ReferencedNames<T extends Dependant> = (mg: T) => NameReferences;
+
+/** The client of an object being deleted that owns nothing: it reports nothing there, so nothing is dropped. */
+function releasedClient<T extends Dependant>(reason: string): ExternalClient<T> {
+  const refuse = () => Promise.reject(new OwnershipConflictError(reason));
+  return {
+    observe: () => Promise.resolve({ resourceExists: false, resourceUpToDate: false }),
+    create: refuse,
+    update: refuse,
+    delete: refuse,
+  };
+}
+
+/**
+ * A connector that checks the instance (and that the settings fit its engine) and the names the spec
+ * references before `build` makes the client; `build` returns undefined to stand back (see releasedClient).
+ */
 function onInstance<T extends Dependant>(
   instances: Instances,
-  client: ClientFactory<T>,
+  references: ReferencedNames<T> | undefined,
+  build: (mg: T, on: OnInstance, signal: AbortSignal) => Promise<ExternalClient<T>>,
 ): ExternalConnector<T> {
   return {
     async connect(mg, signal) {
       const on = await instances.forDependant(mg, mg.spec.forProvider.instanceRef);
       const mismatch = engineMismatch(on.instance.spec.forProvider.engine, mg.spec.forProvider);
       if (mismatch !== undefined) throw new InstanceUnusableError(mismatch);
-      return client(mg, on, signal);
+      if (references && mg.metadata.deletionTimestamp === undefined)
+        await checkReferences(on, mg, references(mg), signal);
+      return build(mg, on, signal);
     },
   };
 }
@@ -101,6 +129,30 @@ export function observed(mg: ManagedResource, o: Observed<unknown>): ExternalObs
   };
 }
 
+function counted<T extends Dependant>(
+  ctx: KindContext,
+  type: ResourceType,
+  on: OnInstance,
+  client: ExternalClient<T>,
+): ExternalClient<T> {
+  return countedOperations(ctx.metrics, type.kind, on.instance.spec.forProvider.engine, client);
+}
+
+function dependantKind<T extends Dependant>(
+  type: ResourceType,
+  ctx: KindContext,
+  connector: ExternalConnector<T>,
+): ManagedKind<T> {
+  return {
+    type,
+    resolveReferences: (mg) => resolveInstanceRef(ctx.kube, mg),
+    dependsOn: [instanceDependency],
+    connector,
+    // SQL objects are named by their spec, and a server shows what it created at once.
+    deterministicExternal: true,
+  };
+}
+
 /**
  * A kind that lives on a DatabaseInstance: its instance reference is resolved, it is reconciled when the
  * instance's health changes, and `client` gets the instance's engine once the instance is usable.
@@ -109,20 +161,35 @@ export function kindOnInstance<T extends Dependant>(
   type: ResourceType,
   ctx: KindContext,
   client: ClientFactory<T>,
+  references?: ReferencedNames<T>,
 ): ManagedKind<T> {
-  const counted: ClientFactory<T> = async (mg, on, signal) =>
-    countedOperations(
-      ctx.metrics,
-      type.kind,
-      on.instance.spec.forProvider.engine,
-      await client(mg, on, signal),
-    );
-  return {
-    type,
-    resolveReferences: (mg) => resolveInstanceRef(ctx.kube, mg),
-    dependsOn: [instanceDependency],
-    connector: onInstance(ctx.instances, counted),
-    // SQL objects are named by their spec, and a server shows what it created at once.
-    deterministicExternal: true,
-  };
+  const connector = onInstance<T>(ctx.instances, references, async (mg, on, signal) =>
+    counted(ctx, type, on, await client(mg, on, signal)),
+  );
+  return dependantKind(type, ctx, connector);
+}
+
+/**
+ * A kind whose objects each own one server object of class `owns`, named by their external name. Protected
+ * names are refused before any SQL (and let go of when deleting), and the client runs behind its ownership
+ * guard: its observe must pass the engine's observation through `on.ownership.check`.
+ */
+export function ownerKindOnInstance<T extends Dependant>(
+  type: ResourceType,
+  ctx: KindContext,
+  { owns, references }: { owns: OwnedClass; references?: ReferencedNames<T> },
+  client: ClientFactory<T, OwnerOnInstance>,
+): ManagedKind<T> {
+  const connector = onInstance<T>(ctx.instances, references, async (mg, on, signal) => {
+    const name = serverName(mg);
+    const refused = protectedReason(on.engine, on.instance, owns, name);
+    if (refused !== undefined) {
+      const message = `${owns} "${name}" is protected: ${refused}`;
+      if (mg.metadata.deletionTimestamp !== undefined) return releasedClient(message);
+      throw new OwnershipConflictError(message);
+    }
+    const ownership = new OwnershipGuard(on.engine, owns, name, mg);
+    return ownership.guard(counted(ctx, type, on, await client(mg, { ...on, ownership }, signal)));
+  });
+  return dependantKind(type, ctx, connector);
 }

@@ -3,21 +3,28 @@
 import type { DatabaseRole } from '../../apis/database-role.ts';
 import { kinds } from '../../apis/registry.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import { kindOnInstance, observed, serverName, type KindContext } from '../instance/dependant.ts';
+import { observed, ownerKindOnInstance, serverName, type KindContext } from '../instance/dependant.ts';
+import { accountReferences } from '../user/account-references.ts';
 
 export function databaseRoleKind(ctx: KindContext): ManagedKind<DatabaseRole> {
-  return kindOnInstance<DatabaseRole>(kinds.DatabaseRole, ctx, (_, { engine }) => ({
-    async observe(mg, signal) {
-      return observed(mg, await engine.observeRole(serverName(mg), mg.spec.forProvider, signal));
-    },
-    async create(mg, signal) {
-      await engine.createRole(serverName(mg), mg.spec.forProvider, signal);
-      return {};
-    },
-    async update(mg, signal) {
-      await engine.updateRole(serverName(mg), mg.spec.forProvider, signal);
-      return {};
-    },
-    delete: (mg, signal) => engine.dropRole(serverName(mg), signal),
-  }));
+  return ownerKindOnInstance<DatabaseRole>(
+    kinds.DatabaseRole,
+    ctx,
+    { owns: 'account', references: accountReferences },
+    (_, { engine, ownership }) => ({
+      async observe(mg, signal) {
+        const o = await engine.observeRole(serverName(mg), mg.spec.forProvider, signal);
+        return observed(mg, ownership.check(mg, o));
+      },
+      async create(mg, signal) {
+        await engine.createRole(serverName(mg), mg.spec.forProvider, ownership.record, signal);
+        return {};
+      },
+      async update(mg, signal) {
+        await engine.updateRole(serverName(mg), mg.spec.forProvider, signal);
+        return {};
+      },
+      delete: (mg, signal) => engine.dropRole(serverName(mg), signal),
+    }),
+  );
 }

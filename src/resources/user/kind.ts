@@ -12,7 +12,9 @@ import { formatTimestamp } from '../../runtime/annotations.ts';
 import { checkSecretOwnership } from '../../runtime/connection-secret.ts';
 import type { ConnectionDetails, ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import { kindOnInstance, observed, serverName, type KindContext } from '../instance/dependant.ts';
+import { observed, ownerKindOnInstance, serverName, type KindContext } from '../instance/dependant.ts';
+import type { OwnershipGuard } from '../ownership/guard.ts';
+import { accountReferences } from './account-references.ts';
 import { readSecret, requireKey } from '../instance/secrets.ts';
 import { serverPort } from '../instance/settings.ts';
 import { connectionSecretData } from './connection-details.ts';
@@ -110,13 +112,18 @@ function passwordSet(mg: DatabaseUser, plan: PasswordPlan): void {
   };
 }
 
-function userClient(kube: KubeApi, engine: Engine, instance: DatabaseInstance): ExternalClient<DatabaseUser> {
+function userClient(
+  kube: KubeApi,
+  engine: Engine,
+  instance: DatabaseInstance,
+  ownership: OwnershipGuard,
+): ExternalClient<DatabaseUser> {
   let plan: PasswordPlan | undefined;
   let attributesDiffer = true;
   const thePlan = async (mg: DatabaseUser) => (plan ??= await planPassword(kube, mg));
   return {
     async observe(mg, signal) {
-      const o = await engine.observeUser(serverName(mg), mg.spec.forProvider, signal);
+      const o = ownership.check(mg, await engine.observeUser(serverName(mg), mg.spec.forProvider, signal));
       if (!o.exists) return observed(mg, o);
       const p = await thePlan(mg);
       attributesDiffer = o.differences.length > 0;
@@ -130,7 +137,8 @@ function userClient(kube: KubeApi, engine: Engine, instance: DatabaseInstance): 
     },
     async create(mg, signal) {
       const p = await thePlan(mg);
-      await engine.createUser(serverName(mg), mg.spec.forProvider, p.password, signal);
+      const account = { password: p.password, owner: ownership.record };
+      await engine.createUser(serverName(mg), mg.spec.forProvider, account, signal);
       passwordSet(mg, p);
       const connectionDetails = details(mg, instance, p.password);
       // The reconciler publishes these, then observes again in this reconcile: the server has this password
@@ -154,7 +162,10 @@ function userClient(kube: KubeApi, engine: Engine, instance: DatabaseInstance): 
 }
 
 export function databaseUserKind(ctx: KindContext): ManagedKind<DatabaseUser> {
-  return kindOnInstance<DatabaseUser>(kinds.DatabaseUser, ctx, (_, { engine, instance }) =>
-    userClient(ctx.kube, engine, instance),
+  return ownerKindOnInstance<DatabaseUser>(
+    kinds.DatabaseUser,
+    ctx,
+    { owns: 'account', references: accountReferences },
+    (_, { engine, instance, ownership }) => userClient(ctx.kube, engine, instance, ownership),
   );
 }

@@ -10,7 +10,9 @@ import {
   type Engine,
 } from '../../../src/engines/engine.ts';
 import { createMysqlEngine } from '../../../src/engines/mysql/engine.ts';
+import { OwnedElsewhereError } from '../../../src/engines/mysql/errors.ts';
 import { useTestEnvironment } from '../../harness/environment.ts';
+import { startMariaDb } from '../../harness/mariadb.ts';
 import type { DatabaseLogin } from '../../harness/postgres.ts';
 import { asAdmin, asUser, mariadbSettings, queryRows, showGrants, uniqueName } from './mariadb-support.ts';
 
@@ -35,6 +37,9 @@ async function writesDuring(fn: () => Promise<unknown>): Promise<string[]> {
 }
 
 const instanceRef = { name: 'mariadb' };
+/** Ownership records are opaque to the engine; these look like the ownership module's. */
+const owner = 'managed by provider-dbops: Database engine-test/a';
+const otherOwner = 'managed by provider-dbops: Database engine-test/b';
 
 describe('MariaDB engine: connection', () => {
   it('pings through the pool and reports the server version', async () => {
@@ -103,10 +108,11 @@ describe('MariaDB engine: databases', () => {
   it('creates, observes, changes and drops a database, killing its sessions first', async () => {
     const name = uniqueName('db');
     assert.deepEqual(await engine.observeDatabase(name, { instanceRef }), { exists: false, differences: [] });
-    await engine.createDatabase(name, {
-      instanceRef,
-      mysql: { charset: 'utf8mb4', collation: 'utf8mb4_bin' },
-    });
+    await engine.createDatabase(
+      name,
+      { instanceRef, mysql: { charset: 'utf8mb4', collation: 'utf8mb4_bin' } },
+      owner,
+    );
     const created = await engine.observeDatabase(name, {
       instanceRef,
       mysql: { charset: 'utf8mb4', collation: 'utf8mb4_bin' },
@@ -159,9 +165,23 @@ describe('MariaDB engine: databases', () => {
         await assert.rejects(offline.dropDatabase(name), InvalidNameError, name);
       }
       const user = { instanceRef, mysql: { allowedHosts: ["evil'host"] } };
-      await assert.rejects(offline.createUser('ok', user, 'pw'), InvalidNameError);
-      await assert.rejects(offline.createUser('u'.repeat(81), { instanceRef }, 'pw'), InvalidNameError);
-      await assert.rejects(offline.createRole('none', { instanceRef }), InvalidNameError);
+      await assert.rejects(
+        offline.createUser('ok', user, { password: 'pw', owner: owner }),
+        InvalidNameError,
+      );
+      await assert.rejects(
+        offline.createUser('u'.repeat(81), { instanceRef }, { password: 'pw', owner: owner }),
+        InvalidNameError,
+      );
+      await assert.rejects(offline.createRole('none', { instanceRef }, owner), InvalidNameError);
+      await assert.rejects(offline.recordOwner('account', "x'y", owner), InvalidNameError);
+      // System objects, the ledger and the admin login are refused before any statement too.
+      await assert.rejects(offline.dropDatabase('mysql'), /system schema; it is never managed/);
+      await assert.rejects(offline.dropDatabase('DBOPS_PROVIDER'), /ownership records/);
+      await assert.rejects(offline.createDatabase('sys', { instanceRef }, owner), InvalidNameError);
+      await assert.rejects(offline.recordOwner('account', 'root', owner), /system account/);
+      await assert.rejects(offline.dropUser(admin.user, { instanceRef }), /admin login this provider/);
+      await assert.rejects(offline.createRole('mariadb.sys', { instanceRef }, owner), InvalidNameError);
     } finally {
       await offline.close();
     }
@@ -174,7 +194,7 @@ describe('MariaDB engine: users', () => {
     const password = `p'w"\\-${crypto.randomUUID()}`;
     const spec = { instanceRef, mysql: { allowedHosts: ['%', '127.0.0.1'], maxQueriesPerHour: 100 } };
     assert.equal((await engine.observeUser(name, spec)).exists, false);
-    await engine.createUser(name, spec, password);
+    await engine.createUser(name, spec, { password: password, owner: owner });
     const observed = await engine.observeUser(name, spec);
     assert.deepEqual(observed.differences, []);
     assert.deepEqual(observed.state?.['hosts'], ['%', '127.0.0.1']);
@@ -241,29 +261,40 @@ describe('MariaDB engine: users', () => {
     assert.equal((await engine.observeUser(name, moved)).exists, false);
   });
 
-  it('keeps passwords out of every error', async () => {
-    const name = uniqueName('dup');
+  it('keeps passwords out of every error, and withdraws the claim of a create the server refused', async () => {
+    // An admin login that may keep the ledger but not create accounts: the server refuses CREATE USER, whose
+    // text (on mysql2's err.sql) carries the password. `\_`: in a database-level grant `_` is a wildcard.
+    const login = uniqueName('nocu');
+    const loginPassword = `pw-${crypto.randomUUID()}`;
+    await asAdmin(admin, async (conn) => {
+      await conn.query('CREATE USER ?@? IDENTIFIED BY ?', [login, '%', loginPassword]);
+      await conn.query('GRANT SELECT ON *.* TO ?@?', [login, '%']);
+      await conn.query('GRANT CREATE, INSERT, UPDATE, DELETE ON `dbops\\_provider`.* TO ?@?', [login, '%']);
+    });
+    const limited = createMysqlEngine(mariadbSettings(admin, { user: login, password: loginPassword }));
+    const name = uniqueName('nopw');
     const password = `secret-${crypto.randomUUID()}`;
-    await engine.createUser(name, { instanceRef }, password);
     try {
-      const err = await engine.createUser(name, { instanceRef }, password).then(
-        () => assert.fail('second create succeeded'),
+      const err = await limited.createUser(name, { instanceRef }, { password: password, owner: owner }).then(
+        () => assert.fail('create succeeded without CREATE USER'),
         (e: unknown) => e as Error & { sql?: unknown },
       );
-      assert.match(err.message, /account operation failed/);
+      assert.match(err.message, /lacks a privilege this needs/);
       assert.ok(!err.message.includes(password), err.message);
       assert.equal(err.sql, undefined);
       assert.ok(!JSON.stringify(err).includes(password));
       assert.ok(!String(err.stack).includes(password));
+      assert.deepEqual(await engine.readOwners('account', [name]), new Map(), 'claim withdrawn');
     } finally {
-      await engine.dropUser(name, { instanceRef });
+      await limited.close();
+      await asAdmin(admin, (conn) => conn.query('DROP USER ?@?', [login, '%']));
     }
   });
 
   it('uses IDENTIFIED VIA for a plugin, loads ed25519 as the non-SUPER admin, and refuses MySQL-only plugins', async () => {
     const name = uniqueName('ed');
     const spec = { instanceRef, mysql: { authPlugin: 'ed25519' as const } };
-    await engine.createUser(name, spec, 'pw-ed25519');
+    await engine.createUser(name, spec, { password: 'pw-ed25519', owner: owner });
     try {
       assert.deepEqual((await engine.observeUser(name, spec)).differences, []);
       const native = { instanceRef, mysql: { authPlugin: 'mysql_native_password' as const } };
@@ -279,7 +310,7 @@ describe('MariaDB engine: users', () => {
     for (const authPlugin of ['caching_sha2_password', 'sha256_password'] as const) {
       const before = writes.length;
       await assert.rejects(
-        engine.createUser(name, { instanceRef, mysql: { authPlugin } }, 'pw'),
+        engine.createUser(name, { instanceRef, mysql: { authPlugin } }, { password: 'pw', owner: owner }),
         UnsupportedError,
       );
       assert.equal(writes.length, before);
@@ -291,7 +322,7 @@ describe('MariaDB engine: roles and grants', () => {
   let database: string;
   before(async () => {
     database = uniqueName('gdb');
-    await engine.createDatabase(database, { instanceRef });
+    await engine.createDatabase(database, { instanceRef }, owner);
     await asAdmin(admin, async (conn) => {
       await conn.query(`CREATE TABLE \`${database}\`.items (id INT PRIMARY KEY, price INT, secret INT)`);
       await conn.query(`INSERT INTO \`${database}\`.items VALUES (1, 10, 99)`);
@@ -306,7 +337,11 @@ describe('MariaDB engine: roles and grants', () => {
     const user = uniqueName('gu');
     const password = `pw-${crypto.randomUUID()}`;
     const hosts = ['%', '127.0.0.1'];
-    await engine.createUser(user, { instanceRef, mysql: { allowedHosts: hosts } }, password);
+    await engine.createUser(
+      user,
+      { instanceRef, mysql: { allowedHosts: hosts } },
+      { password: password, owner: owner },
+    );
     const grantee = { kind: 'user' as const, name: user, hosts };
     const desired = {
       instanceRef,
@@ -406,7 +441,7 @@ describe('MariaDB engine: roles and grants', () => {
     });
     const user = uniqueName('ru');
     const password = `pw-${crypto.randomUUID()}`;
-    await engine.createUser(user, { instanceRef }, password);
+    await engine.createUser(user, { instanceRef }, { password: password, owner: owner });
     const grantee = { kind: 'user' as const, name: user, hosts: ['%'] };
     const desired = {
       instanceRef,
@@ -465,7 +500,7 @@ describe('MariaDB engine: roles and grants', () => {
 
   it('escapes _ in a database-level grant so it does not match other databases', async () => {
     const user = uniqueName('wu');
-    await engine.createUser(user, { instanceRef }, 'pw-wild');
+    await engine.createUser(user, { instanceRef }, { password: 'pw-wild', owner: owner });
     const grantee = { kind: 'user' as const, name: user, hosts: ['%'] };
     const desired = { instanceRef, database, mysql: { database: { privileges: ['SELECT' as const] } } };
     try {
@@ -489,9 +524,13 @@ describe('MariaDB engine: roles and grants', () => {
     const password = `pw-${crypto.randomUUID()}`;
     const hosts = ['%', '127.0.0.1'];
     assert.equal((await engine.observeRole(role, { instanceRef })).exists, false);
-    await engine.createRole(role, { instanceRef });
+    await engine.createRole(role, { instanceRef }, owner);
     assert.equal((await engine.observeRole(role, { instanceRef })).exists, true);
-    await engine.createUser(user, { instanceRef, mysql: { allowedHosts: hosts } }, password);
+    await engine.createUser(
+      user,
+      { instanceRef, mysql: { allowedHosts: hosts } },
+      { password: password, owner: owner },
+    );
     const roleGrant = {
       instanceRef,
       database,
@@ -533,5 +572,264 @@ describe('MariaDB engine: roles and grants', () => {
       await engine.dropRole(role);
     }
     assert.equal((await engine.observeRole(role, { instanceRef })).exists, false);
+  });
+});
+
+describe('MariaDB engine: ownership ledger', () => {
+  /** The ledger row of a name, read behind the engine's back. */
+  async function ledgerRow(objectClass: string, name: string): Promise<string | undefined> {
+    return asAdmin(admin, async (conn) => {
+      const rows = await queryRows(
+        conn,
+        'SELECT owner FROM dbops_provider.owners WHERE object_class = ? AND name = ?',
+        [objectClass, name],
+      );
+      return rows[0] === undefined ? undefined : String(rows[0]['owner']);
+    });
+  }
+
+  it('reports the record of a created object, keeps it when the object is dropped by hand, and drops it with the object', async () => {
+    const name = uniqueName('odb');
+    await engine.createDatabase(name, { instanceRef }, owner);
+    assert.equal((await engine.observeDatabase(name, { instanceRef })).owner, owner);
+    assert.equal(await ledgerRow('database', name), owner);
+
+    await asAdmin(admin, (conn) => conn.query(`DROP DATABASE \`${name}\``));
+    assert.deepEqual(await engine.observeDatabase(name, { instanceRef }), {
+      exists: false,
+      owner,
+      differences: [],
+    });
+    // The vanished object's owner re-creates it: the claim is already its own.
+    await engine.createDatabase(name, { instanceRef }, owner);
+    assert.equal((await engine.observeDatabase(name, { instanceRef })).exists, true);
+
+    await engine.dropDatabase(name);
+    assert.deepEqual(await engine.observeDatabase(name, { instanceRef }), { exists: false, differences: [] });
+    assert.equal(await ledgerRow('database', name), undefined);
+  });
+
+  it('does the same for users (one record for all hosts) and roles', async () => {
+    const user = uniqueName('ou');
+    const spec = { instanceRef, mysql: { allowedHosts: ['%', '127.0.0.1'] } };
+    await engine.createUser(user, spec, { password: `pw-${crypto.randomUUID()}`, owner: owner });
+    assert.equal((await engine.observeUser(user, spec)).owner, owner);
+    await asAdmin(admin, async (conn) => {
+      await conn.query("DROP USER ?@'%'", [user]);
+      await conn.query("DROP USER ?@'127.0.0.1'", [user]);
+    });
+    assert.deepEqual(await engine.observeUser(user, spec), { exists: false, owner, differences: [] });
+    await engine.dropUser(user, spec);
+    assert.deepEqual(await engine.observeUser(user, spec), { exists: false, differences: [] });
+
+    const role = uniqueName('orl');
+    await engine.createRole(role, { instanceRef }, otherOwner);
+    assert.deepEqual(await engine.observeRole(role, { instanceRef }), {
+      exists: true,
+      state: {},
+      owner: otherOwner,
+      differences: [],
+    });
+    await engine.dropRole(role);
+    assert.deepEqual(await engine.observeRole(role, { instanceRef }), { exists: false, differences: [] });
+    assert.equal(await ledgerRow('account', role), undefined);
+  });
+
+  it('records an owner for an existing object, replaces it, and reads several names in one call', async () => {
+    const [a, b, none] = [uniqueName('ra'), uniqueName('rb'), uniqueName('rn')];
+    await asAdmin(admin, async (conn) => {
+      await conn.query(`CREATE DATABASE \`${a}\``);
+      await conn.query(`CREATE DATABASE \`${b}\``);
+    });
+    try {
+      const found = await engine.observeDatabase(a, { instanceRef });
+      assert.equal(found.exists, true);
+      assert.equal(found.owner, undefined, 'made by hand: no record');
+      assert.equal('owner' in found, false);
+
+      await engine.recordOwner('database', a, owner);
+      assert.equal((await engine.observeDatabase(a, { instanceRef })).owner, owner);
+      await engine.recordOwner('database', a, otherOwner);
+      assert.equal((await engine.observeDatabase(a, { instanceRef })).owner, otherOwner);
+      await engine.recordOwner('database', b, owner);
+
+      assert.deepEqual(
+        await engine.readOwners('database', [a, b, none]),
+        new Map([
+          [a, otherOwner],
+          [b, owner],
+        ]),
+      );
+      // Classes are apart: an account of the same name has no record.
+      assert.deepEqual(await engine.readOwners('account', [a, b]), new Map());
+      assert.deepEqual(await writesDuring(() => engine.readOwners('database', [])), []);
+    } finally {
+      await engine.dropDatabase(a);
+      await engine.dropDatabase(b);
+    }
+  });
+
+  it('refuses a create when another owner holds the name, and creates nothing', async () => {
+    const db = uniqueName('cdb');
+    const user = uniqueName('cu');
+    const role = uniqueName('cr');
+    // Records of vanished objects of another owner.
+    await engine.recordOwner('database', db, otherOwner);
+    await engine.recordOwner('account', user, otherOwner);
+    await engine.recordOwner('account', role, otherOwner);
+    try {
+      const attempts: [string, () => Promise<unknown>][] = [
+        [`database ${db}`, () => engine.createDatabase(db, { instanceRef }, owner)],
+        [`user ${user}`, () => engine.createUser(user, { instanceRef }, { password: 'pw', owner: owner })],
+        [`role ${role}`, () => engine.createRole(role, { instanceRef }, owner)],
+      ];
+      for (const [what, attempt] of attempts) {
+        const sent = writes.length;
+        await assert.rejects(attempt(), (err: unknown) => {
+          assert.ok(err instanceof OwnedElsewhereError, String(err));
+          assert.equal(err.owner, otherOwner);
+          assert.equal(
+            err.message,
+            `${what} is recorded in the ownership ledger as "${otherOwner}"; nothing was created`,
+          );
+          return true;
+        });
+        assert.deepEqual(
+          writes.slice(sent).map((w) => w.split(' ')[0]),
+          ['INSERT'],
+          'the claim only',
+        );
+      }
+      assert.equal((await engine.observeDatabase(db, { instanceRef })).exists, false);
+      assert.equal((await engine.observeUser(user, { instanceRef })).exists, false);
+      assert.equal((await engine.observeRole(role, { instanceRef })).exists, false);
+      assert.equal(await ledgerRow('database', db), otherOwner);
+      assert.equal(await ledgerRow('account', user), otherOwner);
+    } finally {
+      await engine.dropDatabase(db);
+      await engine.dropUser(user, { instanceRef });
+      await engine.dropRole(role);
+    }
+  });
+
+  it('refuses to create an object that exists without a record, and leaves no record', async () => {
+    const db = uniqueName('xdb');
+    const user = uniqueName('xu');
+    const role = uniqueName('xr');
+    await asAdmin(admin, async (conn) => {
+      await conn.query(`CREATE DATABASE \`${db}\``);
+      await conn.query("CREATE USER ?@'%'", [user]);
+      await conn.query('CREATE ROLE ?', [role]);
+    });
+    try {
+      await assert.rejects(
+        engine.createDatabase(db, { instanceRef }, owner),
+        new RegExp(`database ${db} already exists; create never takes over an existing object`),
+      );
+      const hosts = { instanceRef, mysql: { allowedHosts: ['%', '127.0.0.1'] } };
+      await assert.rejects(
+        engine.createUser(user, hosts, { password: 'pw', owner: owner }),
+        /already exists/,
+      );
+      await assert.rejects(engine.createRole(role, { instanceRef }, owner), /already exists/);
+      assert.deepEqual(await engine.readOwners('database', [db]), new Map());
+      assert.deepEqual(await engine.readOwners('account', [user, role]), new Map());
+      // The user's missing host was not added either.
+      assert.deepEqual((await engine.observeUser(user, hosts)).state?.['hosts'], ['%']);
+    } finally {
+      await asAdmin(admin, async (conn) => {
+        await conn.query(`DROP DATABASE \`${db}\``);
+        await conn.query("DROP USER ?@'%'", [user]);
+        await conn.query('DROP ROLE ?', [role]);
+      });
+    }
+  });
+
+  it('finishes a user whose create stopped half way, with the password of the retry on every host', async () => {
+    const user = uniqueName('hw');
+    const spec = { instanceRef, mysql: { allowedHosts: ['%', '127.0.0.1'] } };
+    // As a crash leaves it: the claim made, one account created with a password never published.
+    await engine.recordOwner('account', user, owner);
+    await asAdmin(admin, (conn) => conn.query("CREATE USER ?@'%' IDENTIFIED BY 'lost'", [user]));
+    const password = `pw-${crypto.randomUUID()}`;
+    try {
+      await engine.createUser(user, spec, { password: password, owner: owner });
+      assert.deepEqual((await engine.observeUser(user, spec)).state?.['hosts'], ['%', '127.0.0.1']);
+      await asAdmin(admin, async (conn) => {
+        const rows = await queryRows(
+          conn,
+          'SELECT Host, authentication_string = PASSWORD(?) AS current FROM mysql.user WHERE User = ? ORDER BY Host',
+          [password, user],
+        );
+        assert.deepEqual(
+          rows.map((r) => [String(r['Host']), Number(r['current'])]),
+          [
+            ['%', 1],
+            ['127.0.0.1', 1],
+          ],
+        );
+      });
+    } finally {
+      await engine.dropUser(user, spec);
+    }
+  });
+
+  it('creates the ledger with the first write, as the harness admin login, on a fresh server', async () => {
+    const server = await startMariaDb();
+    const sent: string[] = [];
+    const settings = mariadbSettings(server.admin);
+    const fresh = createMysqlEngine(settings, { onWrite: (sql) => sent.push(sql) });
+    const again = createMysqlEngine(settings, { onWrite: (sql) => sent.push(sql) });
+    try {
+      // No ledger yet: reads find no records and write nothing.
+      assert.deepEqual(await fresh.readOwners('database', ['first']), new Map());
+      assert.deepEqual(await fresh.observeDatabase('first', { instanceRef }), {
+        exists: false,
+        differences: [],
+      });
+      assert.deepEqual(await fresh.observeUser('first', { instanceRef }), { exists: false, differences: [] });
+      assert.equal(sent.length, 0, sent.join('; '));
+
+      await fresh.createDatabase('first', { instanceRef }, owner);
+      assert.deepEqual(
+        sent.map((w) => w.split(' (')[0]),
+        [
+          "CREATE DATABASE IF NOT EXISTS `dbops_provider` CHARACTER SET 'utf8mb4' COLLATE 'utf8mb4_bin'",
+          'CREATE TABLE IF NOT EXISTS `dbops_provider`.`owners`',
+          'INSERT INTO `dbops_provider`.`owners`',
+          "CREATE DATABASE `first` CHARACTER SET 'utf8mb4'",
+        ],
+      );
+      assert.match(
+        sent[2]!,
+        /VALUES \('database', 'first', 'managed by provider-dbops: Database engine-test\/a'\)$/,
+      );
+      const table = await asAdmin(server.admin, async (conn) => {
+        const rows = await queryRows(conn, 'SHOW CREATE TABLE dbops_provider.owners');
+        return String(rows[0]?.['Create Table']);
+      });
+      assert.match(table, /PRIMARY KEY \(`object_class`,`name`\)/);
+      assert.match(table, /COLLATE=utf8mb4_bin/);
+
+      // Once per engine; another engine (a restarted provider) finds it and reads the record.
+      sent.length = 0;
+      await fresh.createRole('second', { instanceRef }, owner);
+      await again.recordOwner('account', 'third', otherOwner);
+      assert.deepEqual(
+        sent.map((w) => w.split(' ')[0]),
+        ['INSERT', 'CREATE', 'INSERT'],
+      );
+      assert.equal((await again.observeDatabase('first', { instanceRef })).owner, owner);
+
+      // A ledger dropped by hand is made again by the next write.
+      await asAdmin(server.admin, (conn) => conn.query('DROP DATABASE dbops_provider'));
+      assert.equal((await fresh.observeDatabase('first', { instanceRef })).owner, undefined);
+      await fresh.recordOwner('database', 'first', owner);
+      assert.equal((await fresh.observeDatabase('first', { instanceRef })).owner, owner);
+    } finally {
+      await fresh.close();
+      await again.close();
+      await server.stop();
+    }
   });
 });

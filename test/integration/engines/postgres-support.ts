@@ -27,6 +27,11 @@ export function settingsFor(
   };
 }
 
+/** An ownership record such as the ownership module writes; the engine stores it verbatim. */
+export function record(name: string): string {
+  return `managed by provider-dbops: engine test ${suffix}/${name}`;
+}
+
 /** Runs `work` on a fresh client of the harness admin, connected to `database`. */
 export async function asAdmin<T>(
   env: TestEnvironment,

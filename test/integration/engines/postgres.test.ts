@@ -13,6 +13,7 @@ import {
   asAdmin,
   asUser,
   countStatements,
+  record,
   settingsFor,
   suffix,
 } from './postgres-support.ts';
@@ -43,8 +44,11 @@ describe('postgres engine: connection and names', () => {
     try {
       const long = 'é'.repeat(32); // 64 bytes in UTF-8
       await assert.rejects(offline.observeDatabase(long, grantRef), InvalidNameError);
-      await assert.rejects(offline.createDatabase('a\0b', grantRef), InvalidNameError);
-      await assert.rejects(offline.createUser(long, grantRef, 'pw'), /at most 63/);
+      await assert.rejects(offline.createDatabase('a\0b', grantRef, record('a')), InvalidNameError);
+      await assert.rejects(
+        offline.createUser(long, grantRef, { password: 'pw', owner: record(long) }),
+        /at most 63/,
+      );
       await assert.rejects(
         offline.observeGrant(
           { kind: 'user', name: 'u' },
@@ -53,6 +57,29 @@ describe('postgres engine: connection and names', () => {
         ),
         InvalidNameError,
       );
+      // An ownership record PostgreSQL cannot store, or an empty one (which would erase a record), too.
+      await assert.rejects(offline.createRole('r', grantRef, 'a\0b'), /must not contain a NUL/);
+      await assert.rejects(offline.recordOwner('database', 'd', ''), /must not be empty/);
+      await assert.rejects(offline.readOwners('account', ['r', 'a\0b']), InvalidNameError);
+    } finally {
+      await offline.close();
+    }
+  });
+
+  it('names its own admin login and administrative database as never managed, without connecting', async () => {
+    const offline = createPostgresEngine(
+      settingsFor(env, { password: 'wrong', user: 'Ops_Login', database: 'ops_admin' }),
+    );
+    try {
+      assert.equal(
+        offline.systemName('account', 'ops_login'),
+        '"ops_login" is the admin login this provider connects as',
+      );
+      assert.equal(
+        offline.systemName('database', 'OPS_ADMIN'),
+        '"OPS_ADMIN" is the administrative database this provider connects to',
+      );
+      assert.equal(offline.systemName('database', 'orders'), undefined);
     } finally {
       await offline.close();
     }
@@ -60,7 +87,7 @@ describe('postgres engine: connection and names', () => {
 
   it('creates and drops a database whose name is hostile SQL, as a plain name', async () => {
     const name = `x"; DROP DATABASE postgres; -- ${suffix}`;
-    await engine.createDatabase(name, grantRef);
+    await engine.createDatabase(name, grantRef, record(name));
     const observed = await engine.observeDatabase(name, grantRef);
     assert.equal(observed.exists, true);
     await engine.dropDatabase(name);
@@ -100,7 +127,7 @@ describe('postgres engine: databases', () => {
         schemas: [{ name: 'app' }],
       },
     };
-    await engine.createDatabase(name, desired);
+    await engine.createDatabase(name, desired, record(name));
     const observed = await engine.observeDatabase(name, desired);
     assert.equal(observed.exists, true);
     assert.deepEqual(observed.differences, []);
@@ -167,7 +194,7 @@ describe('postgres engine: users and roles', () => {
   });
 
   it('creates a role and a user who is a member of it, with settings, and the user can log in', async () => {
-    await engine.createRole(role, { ...grantRef, postgres: { createDB: true } });
+    await engine.createRole(role, { ...grantRef, postgres: { createDB: true } }, record(role));
     assert.deepEqual(
       (await engine.observeRole(role, { ...grantRef, postgres: { createDB: true } })).differences,
       [],
@@ -180,7 +207,7 @@ describe('postgres engine: users and roles', () => {
         configParameters: { statement_timeout: '5s', search_path: '"$user", public' },
       },
     };
-    await engine.createUser(user, desired, password);
+    await engine.createUser(user, desired, { password: password, owner: record(user) });
     const observed = await engine.observeUser(user, desired);
     assert.deepEqual(observed.differences, []);
     assert.deepEqual(observed.state?.['memberOf'], [role]);
@@ -222,13 +249,189 @@ describe('postgres engine: users and roles', () => {
   it('reports a superuser the admin may not create, without the password', async () => {
     const secret = `secret-${suffix}`;
     await assert.rejects(
-      engine.createUser(`super_${suffix}`, { ...grantRef, postgres: { superuser: true } }, secret),
+      engine.createUser(
+        `super_${suffix}`,
+        { ...grantRef, postgres: { superuser: true } },
+        { password: secret, owner: record('super') },
+      ),
       (err: Error) => {
         assert.match(err.message, /lacks the privilege.*superuser/s);
         assert.doesNotMatch(err.message, new RegExp(secret));
         return true;
       },
     );
+  });
+});
+
+describe('postgres engine: ownership records', () => {
+  const role = `own_role_${suffix}`;
+  const user = `own_user_${suffix}`;
+  const db = `own_db_${suffix}`;
+  const bareRole = `own_bare_role_${suffix}`;
+  const bareDb = `own_bare_db_${suffix}`;
+  const password = `own-pw-${suffix}`;
+
+  before(async () => {
+    // Made by hand, as a DBA would: they exist without a record.
+    await asAdmin(env, 'postgres', async (c) => {
+      await c.query(`CREATE ROLE "${bareRole}"`);
+      await c.query(`CREATE DATABASE "${bareDb}"`);
+    });
+  });
+
+  after(async () => {
+    for (const name of [db, bareDb]) await engine.dropDatabase(name);
+    for (const name of [user, role, bareRole]) await engine.dropRole(name);
+  });
+
+  it('observes the record written at create, for a role, a user and a database another role owns', async () => {
+    await engine.createRole(role, grantRef, record(role));
+    await engine.createUser(user, grantRef, { password: password, owner: record(user) });
+    // The admin may comment on a database it does not own only through membership in its owner role.
+    await engine.createDatabase(db, { ...grantRef, postgres: { owner: role } }, record(db));
+    const observed = [
+      await engine.observeRole(role, grantRef),
+      await engine.observeUser(user, grantRef),
+      await engine.observeDatabase(db, { ...grantRef, postgres: { owner: role } }),
+    ];
+    assert.deepEqual(
+      observed.map((o) => [o.owner, o.system, o.differences]),
+      [
+        [record(role), undefined, []],
+        [record(user), undefined, []],
+        [record(db), undefined, []],
+      ],
+    );
+    // The record is not part of the state published in status.atProvider.
+    assert.equal(Object.values(observed[2]?.state ?? {}).includes(record(db)), false);
+  });
+
+  it('observes no record on objects made by hand', async () => {
+    assert.equal((await engine.observeRole(bareRole, grantRef)).owner, undefined);
+    assert.equal((await engine.observeDatabase(bareDb, grantRef)).owner, undefined);
+  });
+
+  it('reads the records of many names in one statement: only those that exist and have one', async () => {
+    const missing = `own_missing_${suffix}`;
+    let accounts = new Map<string, string>();
+    const statements = await countStatements(async () => {
+      accounts = await engine.readOwners('account', [role, bareRole, missing, user]);
+    });
+    const databases = await engine.readOwners('database', [bareDb, db, missing]);
+    assert.equal(statements.length, 1, statements.join('\n'));
+    assert.deepEqual(
+      accounts,
+      new Map([
+        [role, record(role)],
+        [user, record(user)],
+      ]),
+    );
+    assert.deepEqual(databases, new Map([[db, record(db)]]));
+    assert.equal(
+      (await countStatements(() => engine.readOwners('database', []))).length,
+      0,
+      'no names, no statement',
+    );
+  });
+
+  it('replaces a record, and adopts an object made by hand, with the record verbatim', async () => {
+    // Quotes, a backslash and a statement separator are all just characters of the record.
+    const next = `it's "moved" \\ to team-b; DROP ROLE x -- ${suffix}`;
+    await engine.recordOwner('account', role, next);
+    await engine.recordOwner('database', bareDb, record(bareDb));
+    await engine.recordOwner('account', bareRole, record(bareRole));
+    assert.equal((await engine.observeRole(role, grantRef)).owner, next);
+    assert.equal((await engine.observeDatabase(bareDb, grantRef)).owner, record(bareDb));
+    assert.equal((await engine.observeRole(bareRole, grantRef)).owner, record(bareRole));
+    await engine.recordOwner('account', role, record(role));
+  });
+
+  it('reports a record on an object that does not exist as missing', async () => {
+    await assert.rejects(
+      engine.recordOwner('account', `own_missing_${suffix}`, record('missing')),
+      /record the owner of role own_missing_\d+: an object named in the spec does not exist/,
+    );
+  });
+
+  it('refuses to create what exists, says so, and leaves its record and password alone', async () => {
+    const other = 'managed by provider-dbops: someone else';
+    const otherPassword = `other-pw-${suffix}`;
+    await assert.rejects(engine.createDatabase(db, grantRef, other), /create database .*already exists/);
+    await assert.rejects(engine.createRole(role, grantRef, other), /create role .*already exists/);
+    await assert.rejects(
+      engine.createUser(user, grantRef, { password: otherPassword, owner: other }),
+      (err: Error) => {
+        assert.match(err.message, /create role .*already exists/);
+        assert.doesNotMatch(err.message, new RegExp(otherPassword));
+        return true;
+      },
+    );
+    await assert.rejects(engine.createDatabase(bareDb, grantRef, other), /already exists/);
+    assert.deepEqual(
+      await engine.readOwners('account', [role, user]),
+      new Map([
+        [role, record(role)],
+        [user, record(user)],
+      ]),
+    );
+    assert.equal((await engine.observeDatabase(db, grantRef)).owner, record(db));
+    assert.equal((await engine.observeDatabase(bareDb, grantRef)).owner, record(bareDb));
+    // The failed create did not set its password (the old adopt-on-duplicate path did).
+    await asUser(env, { user, password, database: 'postgres' }, (c) => c.query('SELECT 1'));
+  });
+
+  it('marks the bootstrap superuser as the server’s own, whatever it is called', async () => {
+    const bootstrap = await asAdmin(env, 'postgres', async (c) => {
+      const { rows } = await c.query<{ name: string }>('SELECT rolname AS name FROM pg_roles WHERE oid = 10');
+      return rows[0]?.name ?? '';
+    });
+    assert.equal(
+      (await engine.observeRole(bootstrap, grantRef)).system,
+      `role "${bootstrap}" is the bootstrap superuser of this server`,
+    );
+    assert.equal((await engine.observeRole(role, grantRef)).system, undefined);
+  });
+
+  it('creates nothing when the record cannot be written: the role in the same transaction, the database dropped again', async () => {
+    // A real failure after CREATE succeeded: an admin database in LATIN1 cannot hold a CJK character, and
+    // the server converts each statement into its encoding (22P05) when it arrives.
+    const latin = `own_latin1_${suffix}`;
+    const doomedRole = `own_doomed_role_${suffix}`;
+    const doomedDb = `own_doomed_db_${suffix}`;
+    await asAdmin(env, 'postgres', (c) =>
+      c.query(`CREATE DATABASE "${latin}" ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`),
+    );
+    const inLatin1 = createPostgresEngine(settingsFor(env, { database: latin }));
+    const unstorable = 'managed by provider-dbops: 注文';
+    try {
+      const statements = await countStatements(async () => {
+        await assert.rejects(
+          inLatin1.createRole(doomedRole, grantRef, unstorable),
+          /create role own_doomed_role_\d+: .*SQLSTATE 22P05/,
+        );
+      });
+      assert.ok(
+        statements.some((s) => s.startsWith('CREATE ROLE')),
+        'the role was created before the record failed',
+      );
+      await assert.rejects(
+        inLatin1.createDatabase(doomedDb, grantRef, unstorable),
+        /create database own_doomed_db_\d+: writing its ownership record failed, so it was dropped again: .*22P05/,
+      );
+      assert.equal((await engine.observeRole(doomedRole, grantRef)).exists, false);
+      assert.equal((await engine.observeDatabase(doomedDb, grantRef)).exists, false);
+    } finally {
+      await inLatin1.close();
+      await engine.dropRole(doomedRole);
+      await engine.dropDatabase(doomedDb);
+      await engine.dropDatabase(latin);
+    }
+  });
+
+  it('drops a record with its object', async () => {
+    await engine.dropRole(bareRole);
+    await asAdmin(env, 'postgres', (c) => c.query(`CREATE ROLE "${bareRole}"`));
+    assert.deepEqual(await engine.readOwners('account', [bareRole]), new Map());
   });
 });
 
@@ -272,9 +475,9 @@ describe('postgres engine: grants', () => {
     );
 
   before(async () => {
-    await engine.createDatabase(db, { ...grantRef, postgres: { schemas: [{ name: 'app' }] } });
-    await engine.createRole(role, grantRef);
-    await engine.createUser(user, grantRef, password);
+    await engine.createDatabase(db, { ...grantRef, postgres: { schemas: [{ name: 'app' }] } }, record(db));
+    await engine.createRole(role, grantRef, record(role));
+    await engine.createUser(user, grantRef, { password: password, owner: record(user) });
     await asAdmin(env, db, (c) =>
       c.query(`REVOKE ALL ON DATABASE "${db}" FROM PUBLIC;
                REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
@@ -387,7 +590,7 @@ describe('postgres engine: connection budget', () => {
       });
     })();
     try {
-      for (const db of dbs) await small.createDatabase(db, spec);
+      for (const db of dbs) await small.createDatabase(db, spec, record(db));
       const work = Array.from({ length: 30 }, (_, i) =>
         i % 3 === 2 ? small.ping() : small.observeDatabase(dbs[i % 2] ?? 'postgres', spec),
       );
@@ -408,8 +611,8 @@ describe('postgres engine: connection budget', () => {
     const db = `batch_db_${suffix}`;
     const role = `batch_role_${suffix}`;
     try {
-      await one.createDatabase(db, grantRef);
-      await one.createRole(role, grantRef);
+      await one.createDatabase(db, grantRef, record(db));
+      await one.createRole(role, grantRef, record(role));
       const statements = await countStatements(async () => {
         // The only connection is busy while sixteen observes arrive.
         const busy = one.ping();

@@ -8,7 +8,8 @@ import type { MetricsRegistry } from '../../../src/metrics/registry.ts';
 import { eventResource } from '../../../src/runtime/events.ts';
 import type { ManagedResource } from '../../../src/runtime/managed.ts';
 import { installCrds } from '../../harness/crds.ts';
-import { startSqlProvider } from '../../harness/sql-provider.ts';
+import { startControlPlane } from '../../harness/kube.ts';
+import { startSqlProvider, type SqlProvider } from '../../harness/sql-provider.ts';
 import { useTestEnvironment, type TestEnvironment } from '../../harness/environment.ts';
 import type { DatabaseLogin } from '../../harness/postgres.ts';
 import { eventually } from '../../harness/wait.ts';
@@ -51,19 +52,77 @@ export interface Provider {
   registry: MetricsRegistry;
   /** The samples of one metric family the provider exposes now. */
   samples(metric: string): Promise<Sample[]>;
+  /**
+   * The same provider seen from another, new namespace (a second tenant). Only with a private control plane,
+   * where the provider watches every namespace as it does in production.
+   */
+  tenant(purpose: string): Promise<Provider>;
+  /** Stops the provider, runs `meanwhile`, and starts a new one (nothing kept in memory survives). */
+  restart(meanwhile?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface ProviderOptions {
+  pollMs?: number;
+  /**
+   * Run on a control plane of its own, reconciling every namespace as in production, instead of one
+   * namespace of the shared API server.
+   */
+  ownControlPlane?: boolean;
 }
 
 let counter = 0;
 
-export async function startProvider(purpose: string, pollMs = 1500): Promise<Provider> {
-  const env = await useTestEnvironment();
-  const kube = await createKubeApi({ fromString: env.kube.kubeconfig });
-  await installCrds(kube);
+async function newNamespace(kube: KubeClient, purpose: string): Promise<string> {
   const namespace = `res-${purpose}-${String(process.pid)}-${String(++counter)}`;
   await kube.create(namespaceType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  return namespace;
+}
+
+export async function startProvider(purpose: string, options: ProviderOptions = {}): Promise<Provider> {
+  const env = await useTestEnvironment();
+  const plane = options.ownControlPlane ? await startControlPlane() : undefined;
+  const kube = await createKubeApi({ fromString: plane?.kubeconfig ?? env.kube.kubeconfig });
+  await installCrds(kube);
+  const namespace = await newNamespace(kube, purpose);
   // SQL creates are synchronous; the 30 s default grace period would only slow the deletions tests make.
-  const sql = startSqlProvider(kube, { pollMs, namespace, creationGracePeriodMs: 500 });
+  const start = () =>
+    startSqlProvider(kube, {
+      pollMs: options.pollMs ?? 1500,
+      ...(plane ? {} : { namespace }),
+      creationGracePeriodMs: 500,
+    });
+  const running: Running = {
+    env,
+    kube,
+    sql: start(),
+    shared: plane === undefined,
+    async restart(meanwhile) {
+      await running.sql.stop();
+      await meanwhile?.();
+      running.sql = start();
+    },
+    async stop() {
+      await running.sql.stop();
+      kube.close();
+      await plane?.stop();
+    },
+  };
+  return providerIn(namespace, running);
+}
+
+interface Running {
+  env: TestEnvironment;
+  kube: KubeClient;
+  sql: SqlProvider;
+  /** On the shared API server the provider sees its first namespace only. */
+  shared: boolean;
+  restart(meanwhile?: () => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function providerIn(namespace: string, running: Running): Provider {
+  const { env, kube } = running;
 
   const type = (kind: Kind): ResourceType => kinds[kind];
   const get = (kind: Kind, name: string) =>
@@ -149,14 +208,19 @@ export async function startProvider(purpose: string, pollMs = 1500): Promise<Pro
       });
       return items.filter((e) => e.type === 'Warning').map((e) => e.message ?? '');
     },
-    registry: sql.registry,
+    get registry() {
+      return running.sql.registry;
+    },
     async samples(metric) {
-      return parseExposition(await sql.registry.metrics()).get(metric)?.samples ?? [];
+      return parseExposition(await running.sql.registry.metrics()).get(metric)?.samples ?? [];
     },
-    async stop() {
-      await sql.stop();
-      kube.close();
+    async tenant(purpose) {
+      if (running.shared)
+        throw new Error('a second tenant needs startProvider(…, { ownControlPlane: true })');
+      return providerIn(await newNamespace(kube, purpose), running);
     },
+    restart: (meanwhile) => running.restart(meanwhile),
+    stop: () => running.stop(),
   };
   return provider;
 }

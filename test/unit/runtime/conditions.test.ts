@@ -6,6 +6,7 @@ import {
   creating,
   deleting,
   getCondition,
+  failureReason,
   reconcileError,
   reconcilePaused,
   reconcileSuccess,
@@ -67,6 +68,24 @@ describe('condition constructors', () => {
       reason: "An empty message is omitted, like Go's omitempty.",
       got: reconcileError(''),
       want: { type: 'Synced', status: 'False', reason: 'ReconcileError' },
+    },
+    reconcileErrorWithReason: {
+      reason: 'A failure that names its reason (a second claimant: Conflict) keeps it.',
+      got: reconcileError(
+        'observe failed: owned by Database a/b',
+        failureReason({ conditionReason: 'Conflict' }),
+      ),
+      want: {
+        type: 'Synced',
+        status: 'False',
+        reason: 'Conflict',
+        message: 'observe failed: owned by Database a/b',
+      },
+    },
+    reconcileErrorPlainFailure: {
+      reason: 'Any other failure is a ReconcileError.',
+      got: reconcileError('boom', failureReason(new Error('boom'))),
+      want: { type: 'Synced', status: 'False', reason: 'ReconcileError', message: 'boom' },
     },
     reconcilePaused: {
       reason: 'ReconcilePaused is Synced=False.',

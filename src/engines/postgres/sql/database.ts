@@ -2,7 +2,7 @@
 // Utility statements take no bound parameters, so every name goes through `ident` and every value through
 // `literal`; numbers and booleans are rendered from typed values only.
 import type { DatabaseParameters } from '../../../apis/database.ts';
-import { ident, literal } from '../names.ts';
+import { ident, literal, recordLiteral } from '../names.ts';
 
 export type PostgresDatabase = NonNullable<DatabaseParameters['postgres']>;
 export type ExtensionSpec = NonNullable<PostgresDatabase['extensions']>[number];
@@ -46,6 +46,11 @@ export const alterDatabaseSql = {
   allowConnections: (name: string, value: boolean) =>
     `ALTER DATABASE ${ident('database', name)} WITH ALLOW_CONNECTIONS ${String(value)}`,
 };
+
+/** The database's comment is its ownership record; it goes with the database when it is dropped. */
+export function recordDatabaseOwnerSql(name: string, record: string): string {
+  return `COMMENT ON DATABASE ${ident('database', name)} IS ${recordLiteral(record)}`;
+}
 
 /** FORCE (PostgreSQL 13+) ends sessions that connect between our termination pass and the drop. */
 export function dropDatabaseSql(name: string): string {

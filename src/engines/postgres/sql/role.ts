@@ -1,6 +1,6 @@
 // Statement builders for roles (users are LOGIN roles): attributes, passwords, memberships and per-role
 // settings. Pure functions; names through `ident`, values through `literal`.
-import { ident, literal, parameter } from '../names.ts';
+import { ident, literal, parameter, recordLiteral } from '../names.ts';
 
 /** The role attributes this provider manages, with PostgreSQL's defaults filled in. */
 export interface RoleAttributes {
@@ -65,6 +65,11 @@ export function alterRoleSql(name: string, changed: Partial<RoleAttributes>): st
 
 export function setPasswordSql(name: string, password: string): string {
   return `ALTER ROLE ${ident('role', name)} WITH PASSWORD ${literal('password', password)}`;
+}
+
+/** The role's comment is its ownership record; it goes with the role when it is dropped. */
+export function recordRoleOwnerSql(name: string, record: string): string {
+  return `COMMENT ON ROLE ${ident('role', name)} IS ${recordLiteral(record)}`;
 }
 
 export function dropRoleSql(name: string): string {

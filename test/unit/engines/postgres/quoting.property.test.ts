@@ -74,6 +74,8 @@ const builders: Record<string, (v: string) => string> = {
   'ALTER ROLE SET value': (v) => role.setConfigSql(v, 'statement_timeout', v),
   'GRANT role': (v) => role.grantMembershipSql(v, v, true),
   'REVOKE role': (v) => role.revokeMembershipSql(v, v),
+  'COMMENT ON DATABASE': (v) => db.recordDatabaseOwnerSql(v, v),
+  'COMMENT ON ROLE': (v) => role.recordRoleOwnerSql(v, v),
 };
 
 const objects: Record<string, (v: string) => GrantObject> = {

@@ -34,6 +34,11 @@ describe('names', () => {
     });
   }
 
+  it('refuses an empty ownership record, which PostgreSQL would take as removing the comment', () => {
+    assert.throws(() => db.recordDatabaseOwnerSql('app', ''), /ownership record must not be empty/);
+    assert.throws(() => role.recordRoleOwnerSql('u', ''), InvalidNameError);
+  });
+
   it('accepts configuration parameter names only as identifiers', () => {
     assert.equal(parameter('auto_explain.log_min_duration'), 'auto_explain.log_min_duration');
     for (const bad of ['search_path = x; --', '1abc', 'a b', ''])
@@ -70,6 +75,10 @@ describe('database statements', () => {
       want: 'ALTER DATABASE "app" WITH ALLOW_CONNECTIONS false',
     },
     drop: { sql: db.dropDatabaseSql('app'), want: 'DROP DATABASE IF EXISTS "app" WITH (FORCE)' },
+    'ownership record, quoted as one literal': {
+      sql: db.recordDatabaseOwnerSql('app', "managed by provider-dbops: Database team-a/it's"),
+      want: "COMMENT ON DATABASE \"app\" IS 'managed by provider-dbops: Database team-a/it''s'",
+    },
     extension: {
       sql: db.createExtensionSql({ name: 'hstore', schema: 'ext', version: '1.7' }),
       want: 'CREATE EXTENSION IF NOT EXISTS "hstore" SCHEMA "ext" VERSION \'1.7\'',
@@ -146,6 +155,10 @@ describe('role statements', () => {
     },
     reset: { sql: role.resetConfigSql('u', 'search_path'), want: 'ALTER ROLE "u" RESET search_path' },
     drop: { sql: role.dropRoleSql('u'), want: 'DROP ROLE IF EXISTS "u"' },
+    'ownership record, with a backslash': {
+      sql: role.recordRoleOwnerSql('u', 'managed by provider-dbops: DatabaseUser a\\b'),
+      want: 'COMMENT ON ROLE "u" IS  E\'managed by provider-dbops: DatabaseUser a\\\\b\'',
+    },
   };
   for (const [label, tc] of Object.entries(cases)) {
     it(label, () => {
