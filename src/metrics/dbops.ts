@@ -206,6 +206,11 @@ function create(spec: MetricSpec, registry: Registry): AnyMetric {
   }
 }
 
+/** One series' identity: its labels in name order. */
+function seriesKey(labels: Labels): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
 export class DbopsMetrics {
   private readonly metrics = new Map<string, AnyMetric>();
   /** The label sets written per metric, so an object's series can be found and removed (Go's DeletePartialMatch). */
@@ -228,6 +233,17 @@ export class DbopsMetrics {
   /** Observes a histogram. */
   observe(name: DbopsMetricName, labels: Labels, value: number): void {
     (this.written(name, labels) as Histogram).observe(labels, value);
+  }
+
+  /**
+   * Creates a counter or histogram series at zero unless it exists. A series born at its first increment
+   * hides that increment from rate() and increase(); born at zero, the first operation shows.
+   */
+  zero(name: DbopsMetricName, labels: Labels): void {
+    if (this.series.get(name)?.has(seriesKey(labels))) return;
+    const metric = this.written(name, labels);
+    if (metric instanceof Histogram) metric.zero(labels);
+    else if (metric instanceof Counter) metric.inc(labels, 0);
   }
 
   /** Sets an object's info series to 1, replacing the series it had with other labels. */
@@ -263,7 +279,7 @@ export class DbopsMetrics {
       written = new Map();
       this.series.set(name, written);
     }
-    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const key = seriesKey(labels);
     if (!written.has(key)) written.set(key, { ...labels });
     return this.metric(name);
   }

@@ -19,6 +19,28 @@ const operationCounters: Record<string, DbopsMetricName> = {
 
 const seconds = (startedMs: number): number => (performance.now() - startedMs) / 1000;
 
+const operations = ['create', 'update', 'delete'] as const;
+
+/**
+ * Creates the operation series of every kind at zero for an engine and namespace, before their first
+ * operation: rate() and increase() then show that first operation (a series born at 1 hides it), and the
+ * duration percentiles have buckets from the start.
+ */
+export function initialiseOperations(
+  metrics: DbopsMetrics | undefined,
+  engine: string,
+  namespace: string,
+): void {
+  if (metrics === undefined) return;
+  for (const operation of operations) {
+    for (const counter of Object.values(operationCounters)) {
+      for (const status of ['success', 'failure'])
+        metrics.zero(counter, { operation, engine, status, namespace });
+    }
+    metrics.zero('dbops_database_operation_duration_seconds', { operation, engine, namespace });
+  }
+}
+
 /**
  * Wraps a kind's client so that each create, update and delete counts once, with its outcome; a refusal by
  * the object's own policy is not an outcome of the operation and is not counted.
@@ -78,6 +100,11 @@ export function recordHealthCheck(
 ): void {
   if (metrics === undefined) return;
   const labels = instanceLabels(instance);
+  // The namespaces that will work on this instance get their operation series now, ahead of their first
+  // operation; namespaces allowed by "*" get theirs when their first object connects.
+  const namespaces = [labels.namespace, ...(instance.spec.forProvider.allowedNamespaces ?? [])];
+  for (const namespace of namespaces.filter((n) => n !== '*'))
+    initialiseOperations(metrics, labels.engine, namespace);
   metrics.count('dbops_connection_attempts_total', { ...labels, status: outcome.ok ? 'success' : 'failure' });
   metrics.set('dbops_instance_healthy', labels, outcome.ok ? 1 : 0);
   // Every check counts as a check, failed ones above all: "time since last health check" must not leave out

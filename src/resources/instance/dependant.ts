@@ -17,7 +17,7 @@ import {
   type NamespacedSelector,
 } from '../../runtime/references.ts';
 import type { DbopsMetrics } from '../../metrics/dbops.ts';
-import { countedOperations } from '../metrics.ts';
+import { countedOperations, initialiseOperations } from '../metrics.ts';
 import { OwnershipConflictError, OwnershipGuard } from '../ownership/guard.ts';
 import { protectedReason } from '../ownership/protected.ts';
 import { checkReferences, type NameReferences } from '../ownership/references.ts';
@@ -129,13 +129,16 @@ export function observed(mg: ManagedResource, o: Observed<unknown>): ExternalObs
   };
 }
 
+/** The client with its operations counted (the namespace's series exist from before its first one). */
 function counted<T extends Dependant>(
   ctx: KindContext,
   type: ResourceType,
-  on: OnInstance,
+  on: OnInstance & { mg: T },
   client: ExternalClient<T>,
 ): ExternalClient<T> {
-  return countedOperations(ctx.metrics, type.kind, on.instance.spec.forProvider.engine, client);
+  const engine = on.instance.spec.forProvider.engine;
+  initialiseOperations(ctx.metrics, engine, on.mg.metadata.namespace ?? '');
+  return countedOperations(ctx.metrics, type.kind, engine, client);
 }
 
 function dependantKind<T extends Dependant>(
@@ -164,7 +167,7 @@ export function kindOnInstance<T extends Dependant>(
   references?: ReferencedNames<T>,
 ): ManagedKind<T> {
   const connector = onInstance<T>(ctx.instances, references, async (mg, on, signal) =>
-    counted(ctx, type, on, await client(mg, on, signal)),
+    counted(ctx, type, { ...on, mg }, await client(mg, on, signal)),
   );
   return dependantKind(type, ctx, connector);
 }
@@ -189,7 +192,7 @@ export function ownerKindOnInstance<T extends Dependant>(
       throw new OwnershipConflictError(message);
     }
     const ownership = new OwnershipGuard(on.engine, owns, name, mg);
-    return ownership.guard(counted(ctx, type, on, await client(mg, { ...on, ownership }, signal)));
+    return ownership.guard(counted(ctx, type, { ...on, mg }, await client(mg, { ...on, ownership }, signal)));
   });
   return dependantKind(type, ctx, connector);
 }

@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { DbopsMetrics } from '../../../src/metrics/dbops.ts';
 import { createMetricsRegistry } from '../../../src/metrics/registry.ts';
 import { DeletionProtectedError } from '../../../src/resources/database/kind.ts';
-import { countedOperations, infoSeries, recordCachedState } from '../../../src/resources/metrics.ts';
+import {
+  countedOperations,
+  infoSeries,
+  initialiseOperations,
+  recordCachedState,
+} from '../../../src/resources/metrics.ts';
 import type { ExternalClient } from '../../../src/runtime/external.ts';
 import type { ManagedResource } from '../../../src/runtime/managed.ts';
 import { parseExposition } from '../../integration/metrics/exposition.ts';
@@ -174,5 +179,53 @@ describe('operation counters', () => {
       await assert.rejects(counted.delete(mg('Database', 'a', {}), signal), /is protected/);
     }
     assert.deepEqual(await samples(registry, 'dbops_database_operations_total'), []);
+  });
+});
+
+describe('operation series born at zero', () => {
+  it('exist for every kind, operation and status before the first operation, and the first one counts', async () => {
+    const registry = createMetricsRegistry();
+    const metrics = new DbopsMetrics(registry);
+    initialiseOperations(metrics, 'postgres', 'team');
+    const users = await samples(registry, 'dbops_user_operations_total');
+    assert.equal(users.length, 6, 'create, update, delete × success, failure');
+    assert.ok(users.every((s) => s.value === 0 && s.labels['namespace'] === 'team'));
+    const buckets = (await samples(registry, 'dbops_database_operation_duration_seconds')).filter((s) =>
+      s.name.endsWith('_count'),
+    );
+    assert.deepEqual(
+      buckets.map((s) => [s.labels['operation'], s.value]),
+      [
+        ['create', 0],
+        ['update', 0],
+        ['delete', 0],
+      ],
+    );
+  });
+
+  it('never resets a series that already counts (initialising again is harmless)', async () => {
+    const registry = createMetricsRegistry();
+    const metrics = new DbopsMetrics(registry);
+    metrics.observe(
+      'dbops_database_operation_duration_seconds',
+      { operation: 'create', engine: 'mariadb', namespace: 'team' },
+      0.2,
+    );
+    metrics.count('dbops_database_operations_total', {
+      operation: 'create',
+      engine: 'mariadb',
+      status: 'success',
+      namespace: 'team',
+    });
+    initialiseOperations(metrics, 'mariadb', 'team');
+    initialiseOperations(metrics, 'mariadb', 'team');
+    const created = (await samples(registry, 'dbops_database_operations_total')).find(
+      (s) => s.labels['operation'] === 'create' && s.labels['status'] === 'success',
+    );
+    assert.equal(created?.value, 1);
+    const count = (await samples(registry, 'dbops_database_operation_duration_seconds')).find(
+      (s) => s.name.endsWith('_count') && s.labels['operation'] === 'create',
+    );
+    assert.equal(count?.value, 1);
   });
 });
