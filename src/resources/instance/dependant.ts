@@ -64,6 +64,8 @@ export async function resolveInstanceRef(kube: KubeApi, mg: Dependant): Promise<
 export interface OnInstance {
   instance: DatabaseInstance;
   engine: Engine;
+  /** The instance's own CA bundle (PEM), when it has one. */
+  ca?: string;
 }
 
 /** What a kind that owns a server object gets: the guard its observe must consult (ownership/guard.ts). */

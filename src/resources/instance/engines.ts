@@ -16,6 +16,8 @@ interface Entry {
   /** metadata.generation of the instance the settings were read for. */
   generation: number;
   engine: Engine;
+  /** The PEM CA bundle the engine trusts, which clients of the server need too. */
+  ca: string | undefined;
 }
 
 function fingerprint(settings: ConnectionSettings): string {
@@ -37,8 +39,13 @@ export class EngineRegistry {
     }
     if (entry) void entry.engine.close().catch(() => undefined);
     const engine = this.factory(settings);
-    this.entries.set(uid, { fingerprint: print, generation, engine });
+    this.entries.set(uid, { fingerprint: print, generation, engine, ca: settings.tls.ca });
     return engine;
+  }
+
+  /** The CA bundle (PEM) instance `uid`'s engine verifies the server with, if it has one of its own. */
+  trustedCa(uid: string): string | undefined {
+    return this.entries.get(uid)?.ca;
   }
 
   /** The engine already built for this generation of the instance, without reading its Secrets again. */

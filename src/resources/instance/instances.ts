@@ -21,6 +21,8 @@ export class InstanceUnusableError extends Error {
 export interface UsableInstance {
   instance: DatabaseInstance;
   engine: Engine;
+  /** The instance's own CA bundle (PEM), for clients that must verify the server as the provider does. */
+  ca?: string;
 }
 
 /**
@@ -78,9 +80,10 @@ export class Instances {
     if (instance === undefined) throw new InstanceUnusableError(`${what} not found`);
     const unusable = whyUnusable(instance, from, mg.metadata.deletionTimestamp !== undefined);
     if (unusable !== undefined) throw new InstanceUnusableError(`${what} ${unusable}`);
+    const uid = instance.metadata.uid ?? '';
     const engine =
-      this.registry.cached(instance.metadata.uid ?? '', instance.metadata.generation ?? 0) ??
-      (await this.connect(instance));
-    return { instance, engine };
+      this.registry.cached(uid, instance.metadata.generation ?? 0) ?? (await this.connect(instance));
+    const ca = this.registry.trustedCa(uid);
+    return ca === undefined ? { instance, engine } : { instance, engine, ca };
   }
 }

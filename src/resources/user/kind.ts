@@ -2,18 +2,22 @@
 // non-superuser admin cannot read password hashes, so the password is tracked, not compared: a generated one
 // lives in the connection Secret (and is set again if the Secret lost it); a given one is set again whenever
 // its Secret's resourceVersion moves.
-import type { DatabaseInstance } from '../../apis/database-instance.ts';
 import type { DatabaseUser } from '../../apis/database-user.ts';
 import { kinds } from '../../apis/registry.ts';
-import type { Engine } from '../../engines/engine.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import { secretType, secretValue, type Secret } from '../../kube/core.ts';
 import { formatTimestamp } from '../../runtime/annotations.ts';
 import { checkSecretOwnership } from '../../runtime/connection-secret.ts';
 import type { ConnectionDetails, ExternalClient } from '../../runtime/external.ts';
 import type { ManagedKind } from '../../runtime/provider.ts';
-import { observed, ownerKindOnInstance, serverName, type KindContext } from '../instance/dependant.ts';
-import type { OwnershipGuard } from '../ownership/guard.ts';
+import {
+  observed,
+  ownerKindOnInstance,
+  serverName,
+  type KindContext,
+  type OnInstance,
+  type OwnerOnInstance,
+} from '../instance/dependant.ts';
 import { accountReferences } from './account-references.ts';
 import { readSecret, requireKey } from '../instance/secrets.ts';
 import { serverPort } from '../instance/settings.ts';
@@ -85,7 +89,8 @@ function detailsToPublish(plan: PasswordPlan, wanted: ConnectionDetails): Connec
   return held ? undefined : wanted;
 }
 
-function details(mg: DatabaseUser, instance: DatabaseInstance, password: string): ConnectionDetails {
+function details(mg: DatabaseUser, on: OnInstance, password: string): ConnectionDetails {
+  const { instance, ca } = on;
   const data = connectionSecretData(
     {
       engine: instance.spec.forProvider.engine,
@@ -94,6 +99,8 @@ function details(mg: DatabaseUser, instance: DatabaseInstance, password: string)
       username: serverName(mg),
       password,
       database: mg.spec.forProvider.connectionDatabase ?? '',
+      tlsMode: instance.spec.forProvider.tls?.mode ?? 'verify-full',
+      ...(ca === undefined ? {} : { ca }),
     },
     mg.spec.forProvider.connectionSecretTemplate?.data,
   );
@@ -112,12 +119,8 @@ function passwordSet(mg: DatabaseUser, plan: PasswordPlan): void {
   };
 }
 
-function userClient(
-  kube: KubeApi,
-  engine: Engine,
-  instance: DatabaseInstance,
-  ownership: OwnershipGuard,
-): ExternalClient<DatabaseUser> {
+function userClient(kube: KubeApi, on: OwnerOnInstance): ExternalClient<DatabaseUser> {
+  const { engine, ownership } = on;
   let plan: PasswordPlan | undefined;
   let attributesDiffer = true;
   const thePlan = async (mg: DatabaseUser) => (plan ??= await planPassword(kube, mg));
@@ -132,7 +135,7 @@ function userClient(
         differences: p.inSync ? o.differences : [...o.differences, 'password changed'],
       });
       // Only a password the server has is published.
-      const publish = p.inSync ? detailsToPublish(p, details(mg, instance, p.password)) : undefined;
+      const publish = p.inSync ? detailsToPublish(p, details(mg, on, p.password)) : undefined;
       return publish ? { ...result, connectionDetails: publish } : result;
     },
     async create(mg, signal) {
@@ -140,7 +143,7 @@ function userClient(
       const account = { password: p.password, owner: ownership.record };
       await engine.createUser(serverName(mg), mg.spec.forProvider, account, signal);
       passwordSet(mg, p);
-      const connectionDetails = details(mg, instance, p.password);
+      const connectionDetails = details(mg, on, p.password);
       // The reconciler publishes these, then observes again in this reconcile: the server has this password
       // now, and the Secret will hold these details.
       plan = { ...p, inSync: true, published: connectionDetails };
@@ -155,7 +158,7 @@ function userClient(
         passwordSet(mg, p);
       }
       if (attributesDiffer) await engine.updateUser(serverName(mg), mg.spec.forProvider, signal);
-      return { connectionDetails: details(mg, instance, p.password) };
+      return { connectionDetails: details(mg, on, p.password) };
     },
     delete: (mg, signal) => engine.dropUser(serverName(mg), mg.spec.forProvider, signal),
   };
@@ -166,6 +169,6 @@ export function databaseUserKind(ctx: KindContext): ManagedKind<DatabaseUser> {
     kinds.DatabaseUser,
     ctx,
     { owns: 'account', references: accountReferences },
-    (_, { engine, instance, ownership }) => userClient(ctx.kube, engine, instance, ownership),
+    (_, on) => userClient(ctx.kube, on),
   );
 }

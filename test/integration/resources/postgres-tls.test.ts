@@ -3,13 +3,15 @@
 // an untrusted CA is refused, and every session the provider opens (per-database ones too) is encrypted:
 // the server accepts TCP logins over TLS only.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { createCertificateAuthority } from '../../harness/pki.ts';
 import { startPostgres, type PostgresServer } from '../../harness/postgres.ts';
+import { requireTool } from '../../harness/tools.ts';
 import { startProvider, type Provider } from './support.ts';
 
 let p: Provider;
@@ -126,5 +128,37 @@ describe('TLS to PostgreSQL', () => {
     }
     await p.delete('Database', 'secure');
     await p.gone('Database', 'secure');
+  });
+
+  it('publishes a connection Secret that psql verifies the server with, as strictly as the provider does', async () => {
+    await p.create('DatabaseUser', 'app', {
+      forProvider: { instanceRef: { name: 'ca-only' } },
+      writeConnectionSecretToRef: { name: 'app-conn' },
+    });
+    await p.ready('DatabaseUser', 'app');
+    const secret = await p.secretData('app-conn');
+    assert.match(secret['uri'] ?? '', /\?sslmode=verify-ca$/);
+    assert.equal(secret['ca.crt'], readFileSync(join(pkiDir, 'trusted', 'ca.crt'), 'utf8'));
+    const root = join(pkiDir, 'from-secret.crt');
+    writeFileSync(root, secret['ca.crt'] ?? '');
+    const psql = requireTool('psql', 'postgresql-client');
+    const run = (rootCert: string) =>
+      spawnSync(
+        psql,
+        [
+          `${secret['uri'] ?? ''}`.replace(/\/[^/?]*\?/, '/postgres?'),
+          '-Atc',
+          'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
+        ],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, PGSSLROOTCERT: rootCert },
+        },
+      );
+    const verified = run(root);
+    assert.equal(verified.stdout.trim(), 't', verified.stderr);
+    const stranger = run(join(pkiDir, 'stranger', 'ca.crt'));
+    assert.notEqual(stranger.status, 0, 'a client trusting another CA is refused, as the provider is');
+    assert.match(stranger.stderr, /certificate verify failed/);
   });
 });

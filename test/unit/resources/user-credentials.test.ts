@@ -14,24 +14,35 @@ const pg: UserConnection = {
   username: 'app',
   password: 'p@ss:w/rd',
   database: 'orders',
+  tlsMode: 'verify-full',
 };
 
 describe('connection URI', () => {
   const cases: { name: string; c: UserConnection; uri: string }[] = [
     {
-      name: 'postgres, with reserved characters encoded',
+      name: 'postgres, with reserved characters encoded and verify-full as libpq spells it',
       c: pg,
-      uri: 'postgresql://app:p%40ss%3Aw%2Frd@db.internal:5432/orders',
+      uri: 'postgresql://app:p%40ss%3Aw%2Frd@db.internal:5432/orders?sslmode=verify-full',
     },
     {
-      name: 'mysql scheme for mariadb',
-      c: { ...pg, engine: 'mariadb', port: 3306, password: 'x' },
-      uri: 'mysql://app:x@db.internal:3306/orders',
+      name: 'mysql scheme for mariadb, with the mode as MySQL spells it',
+      c: { ...pg, engine: 'mariadb', port: 3306, password: 'x', tlsMode: 'verify-full' },
+      uri: 'mysql://app:x@db.internal:3306/orders?ssl-mode=VERIFY_IDENTITY',
+    },
+    {
+      name: 'a server without TLS: the client must not insist on it either',
+      c: { ...pg, engine: 'mysql', port: 3306, password: 'x', tlsMode: 'disable' },
+      uri: 'mysql://app:x@db.internal:3306/orders?ssl-mode=DISABLED',
+    },
+    {
+      name: 'verify-ca: chain checked, name not',
+      c: { ...pg, password: 'x', tlsMode: 'verify-ca' },
+      uri: 'postgresql://app:x@db.internal:5432/orders?sslmode=verify-ca',
     },
     {
       name: 'IPv6 host in brackets, no database',
-      c: { ...pg, host: '::1', password: 'x', database: '' },
-      uri: 'postgresql://app:x@[::1]:5432/',
+      c: { ...pg, host: '::1', password: 'x', database: '', tlsMode: 'require' },
+      uri: 'postgresql://app:x@[::1]:5432/?sslmode=require',
     },
   ];
   for (const c of cases) {
@@ -51,6 +62,11 @@ describe('connection Secret data', () => {
       'uri',
       'username',
     ]);
+  });
+
+  it("publishes the instance's CA bundle as ca.crt, for clients to verify the server with", () => {
+    const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    assert.equal(connectionSecretData({ ...pg, ca })['ca.crt'], ca);
   });
 
   it('fills template placeholders and nothing else, and lets a template replace a standard key', () => {
