@@ -1,5 +1,6 @@
 // Maps the DatabaseInstance TLS mode onto node:tls options for pg. pg sets `servername` to the host itself,
 // so the host name check is done here by checkServerIdentity against the name the user expects.
+import { isIP } from 'node:net';
 import { checkServerIdentity, type ConnectionOptions, type PeerCertificate } from 'node:tls';
 import type { ConnectionSettings } from '../engine.ts';
 
@@ -19,7 +20,8 @@ export function tlsOptions(settings: Pick<ConnectionSettings, 'host' | 'tls'>): 
   const expected = tls.serverName ?? settings.host;
   return {
     ...trust,
-    servername: expected,
+    // SNI carries host names only: Node warns (DEP0123) about an IP, and the IP is still checked below.
+    ...(isIP(expected) === 0 ? { servername: expected } : {}),
     checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(expected, cert),
   };
 }

@@ -18,6 +18,10 @@ let p: Provider;
 let server: PostgresServer;
 let pkiDir: string;
 const applicationName = `dbops-tls-${String(process.pid)}`;
+// Node's warnings in this process: an IP given as the TLS server name (SNI) prints DEP0123 to stderr, a
+// non-JSON line in the provider's JSON log.
+const warnings: string[] = [];
+process.on('warning', (w) => warnings.push(`${w.name} ${(w as { code?: string }).code ?? ''} ${w.message}`));
 
 before(async () => {
   pkiDir = mkdtempSync(join(tmpdir(), 'dbops-tls-'));
@@ -61,6 +65,11 @@ describe('TLS to PostgreSQL', () => {
       instanceSpec({ mode: 'verify-full', caSecretRef: { name: 'ca', key: 'ca.crt' } }),
     );
     await p.condition('DatabaseInstance', 'full', 'Ready', 'False', /db\.test|altnames|does not match/i);
+    assert.deepEqual(
+      warnings.filter((w) => w.includes('DEP0123')),
+      [],
+      'verify-full on an IP host sends no IP as SNI',
+    );
     await p.create(
       'DatabaseInstance',
       'full-named',

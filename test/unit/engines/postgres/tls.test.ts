@@ -53,4 +53,18 @@ describe('tlsOptions', () => {
     assert.equal(o.servername, 'db.example.com');
     assert.equal(o.checkServerIdentity?.('10.0.0.5', cert), undefined);
   });
+
+  it('verify-full on an IP host: no SNI (Node refuses IPs there, DEP0123), and the IP is what is checked', () => {
+    const ipCert = {
+      subject: { CN: 'db' },
+      subjectaltname: 'IP Address:10.0.0.5',
+    } as unknown as PeerCertificate;
+    const o = tlsOptions(settings({ mode: 'verify-full', ca: 'CA' }, '10.0.0.5'));
+    assert.ok(o !== false);
+    assert.equal('servername' in o, false);
+    assert.equal(o.checkServerIdentity?.('10.0.0.5', ipCert), undefined);
+    const other = tlsOptions(settings({ mode: 'verify-full', ca: 'CA' }, '10.0.0.6'));
+    assert.ok(other !== false);
+    assert.ok(other.checkServerIdentity?.('10.0.0.6', ipCert) instanceof Error);
+  });
 });
