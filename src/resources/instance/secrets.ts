@@ -6,6 +6,8 @@ import { secretType, secretValue, type Secret } from '../../kube/core.ts';
 export interface SecretKeyRef {
   name: string;
   key: string;
+  /** Absent keys read as undefined instead of failing. */
+  optional?: true;
 }
 
 export class MissingSecretError extends Error {
@@ -29,15 +31,18 @@ export function requireKey(secret: Secret, key: string): string {
   return value;
 }
 
-/** The values of `refs`, in order; throws MissingSecretError for a missing Secret or key. */
+/** The values of `refs`, in order; throws MissingSecretError for a missing Secret or a missing required key. */
 export async function readSecretKeys(
   kube: KubeApi,
   namespace: string,
   refs: readonly SecretKeyRef[],
-): Promise<string[]> {
+): Promise<(string | undefined)[]> {
   const names = [...new Set(refs.map((r) => r.name))];
   const secrets = new Map(
     await Promise.all(names.map(async (name) => [name, await readSecret(kube, namespace, name)] as const)),
   );
-  return refs.map(({ name, key }) => requireKey(secrets.get(name) as Secret, key));
+  return refs.map(({ name, key, optional }) => {
+    const secret = secrets.get(name) as Secret;
+    return optional ? secretValue(secret, key) : requireKey(secret, key);
+  });
 }

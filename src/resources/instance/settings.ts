@@ -8,6 +8,8 @@ export interface SecretKeyNeed {
   purpose: 'username' | 'password' | 'ca' | 'cert' | 'key';
   name: string;
   key: string;
+  /** A key that may be absent: the password of a login that proves itself with a client certificate. */
+  optional?: true;
 }
 
 /** Values read for each need, by purpose. */
@@ -25,12 +27,13 @@ export function serverPort(instance: DatabaseInstance): number {
 export function secretNeeds(instance: DatabaseInstance): SecretKeyNeed[] {
   const { connection, tls } = instance.spec.forProvider;
   const creds = connection.credentialsSecretRef;
+  const client = tls?.clientCertificateSecretRef;
+  const password = { purpose: 'password', name: creds.name, key: creds.passwordKey ?? 'password' } as const;
   const needs: SecretKeyNeed[] = [
     { purpose: 'username', name: creds.name, key: creds.usernameKey ?? 'username' },
-    { purpose: 'password', name: creds.name, key: creds.passwordKey ?? 'password' },
+    client === undefined ? password : { ...password, optional: true },
   ];
   if (tls?.caSecretRef) needs.push({ purpose: 'ca', ...tls.caSecretRef });
-  const client = tls?.clientCertificateSecretRef;
   if (client) {
     needs.push({ purpose: 'cert', name: client.name, key: client.certificateKey ?? 'tls.crt' });
     needs.push({ purpose: 'key', name: client.name, key: client.privateKeyKey ?? 'tls.key' });
@@ -65,9 +68,14 @@ function sessionSettings(instance: DatabaseInstance): Partial<ConnectionSettings
 /** The connection the engine opens, from the spec and the values of secretNeeds(). */
 export function connectionSettings(instance: DatabaseInstance, values: SecretValues): ConnectionSettings {
   const { engine, connection, pool } = instance.spec.forProvider;
-  const { username, password } = values;
+  const { username, cert } = values;
+  // A login that proves itself with a client certificate needs no password (an empty one is never sent
+  // unless the server asks, and then the login fails as it should).
+  const password = values.password ?? (cert === undefined ? undefined : '');
   if (username === undefined || password === undefined) {
-    throw new Error('the credentials Secret needs both a username and a password');
+    throw new Error(
+      'the credentials Secret needs a username, and a password unless tls.clientCertificateSecretRef is set',
+    );
   }
   return {
     engine,

@@ -95,7 +95,21 @@ describe('DatabaseInstance connection settings', () => {
   });
 
   it('refuses credentials without a password', () => {
-    assert.throws(() => connectionSettings(instance({}), { username: 'admin' }), /username and a password/);
+    assert.throws(
+      () => connectionSettings(instance({}), { username: 'admin' }),
+      /needs a username, and a password unless tls.clientCertificateSecretRef is set/,
+    );
+  });
+
+  it('lets a login with a client certificate go without a password', () => {
+    const tls = { mode: 'verify-full', clientCertificateSecretRef: { name: 'client' } } as const;
+    const settings = connectionSettings(instance({ tls }), { username: 'admin', cert: 'CERT', key: 'KEY' });
+    assert.equal(settings.password, '');
+    assert.deepEqual(
+      secretNeeds(instance({ tls })).find((n) => n.purpose === 'password'),
+      { purpose: 'password', name: 'admin', key: 'password', optional: true },
+      'the password key may be absent from the Secret',
+    );
   });
 
   it('names every Secret key it needs, with the documented default keys', () => {
@@ -110,7 +124,7 @@ describe('DatabaseInstance connection settings', () => {
     );
     assert.deepEqual(needs, [
       { purpose: 'username', name: 'admin', key: 'username' },
-      { purpose: 'password', name: 'admin', key: 'password' },
+      { purpose: 'password', name: 'admin', key: 'password', optional: true },
       { purpose: 'ca', name: 'ca', key: 'ca.crt' },
       { purpose: 'cert', name: 'client', key: 'tls.crt' },
       { purpose: 'key', name: 'client', key: 'tls.key' },
