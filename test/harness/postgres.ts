@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -22,6 +22,10 @@ export interface PostgresServer {
   readonly admin: DatabaseLogin;
   readonly version: string;
   readonly dir: string;
+  /** The bootstrap superuser over the server's Unix socket (trusted): for tests that must read pg_authid. */
+  readonly superuser: pg.ClientConfig;
+  /** What the server has written to its log (stderr) so far; lines may arrive a moment after the statement. */
+  readLog(): string;
   /** Stops the server but keeps its data, as an outage would. */
   halt(): Promise<void>;
   /** Starts a halted server again on the same port. */
@@ -126,7 +130,9 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
         await proc?.stop();
         proc = undefined;
       };
-      return { admin, version: rows[0]?.server_version ?? 'unknown', dir, halt, resume: launch, stop };
+      const readLog = (): string => readFileSync(postgresLogFile(dir), 'utf8');
+      const version = rows[0]?.server_version ?? 'unknown';
+      return { admin, version, dir, superuser, readLog, halt, resume: launch, stop };
     } finally {
       await client.end();
     }
@@ -134,6 +140,10 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     await stop();
     throw err;
   }
+}
+
+function postgresLogFile(dir: string): string {
+  return join(dir, 'postgres.log');
 }
 
 function startPostgresProcess(
@@ -169,7 +179,7 @@ function startPostgresProcess(
       'max_connections=200',
       ...extraArgs,
     ],
-    logFile: join(dir, 'postgres.log'),
+    logFile: postgresLogFile(dir),
     account,
     stopSignal: 'SIGINT',
   });

@@ -1,13 +1,14 @@
 // Users (LOGIN roles) and roles (NOLOGIN): observe, create, update, password, drop.
 import type { DatabaseRoleParameters } from '../../apis/database-role.ts';
 import type { DatabaseUserParameters } from '../../apis/database-user.ts';
-import type { AccountState, Observed } from '../engine.ts';
+import { InvalidNameError, type AccountState, type Observed } from '../engine.ts';
 import { readRole, readRoles, type RoleEntry, type RoleRow } from './catalog.ts';
 import { planRole, type DesiredRole } from './diff.ts';
 import { describeError } from './errors.ts';
 import { checkRoleName } from './names.ts';
 import type { Connections } from './pool.ts';
 import { execute, executeChanges, inTransaction } from './run.ts';
+import { newScramVerifier } from './scram.ts';
 import { createRoleSql, dropRoleSql, recordRoleOwnerSql, setPasswordSql } from './sql/role.ts';
 
 type RoleSpec = NonNullable<DatabaseRoleParameters['postgres']>;
@@ -75,6 +76,15 @@ function ownershipOf(name: string, found: RoleEntry): Pick<Observed<AccountState
   };
 }
 
+/**
+ * What a PASSWORD clause is given: a SCRAM verifier, never the password, which a server with statement logging
+ * would write to its log. NUL is refused as before: no client could send it to log in.
+ */
+function passwordVerifier(password: string): string {
+  if (password.includes('\0')) throw new InvalidNameError('password must not contain a NUL character');
+  return newScramVerifier(password);
+}
+
 export async function observeAccount(
   c: Connections,
   name: string,
@@ -120,7 +130,8 @@ export async function createAccount(
   want: DesiredRole,
   options: { record: string; password?: string; signal: AbortSignal | undefined },
 ): Promise<void> {
-  const sql = createRoleSql(name, want.attributes, options.password);
+  const verifier = options.password === undefined ? undefined : passwordVerifier(options.password);
+  const sql = createRoleSql(name, want.attributes, verifier);
   const recordSql = recordRoleOwnerSql(name, options.record);
   try {
     await c.with(undefined, (client) =>
@@ -136,7 +147,7 @@ export async function createAccount(
 }
 
 export async function setPassword(c: Connections, name: string, password: string): Promise<void> {
-  const sql = setPasswordSql(name, password);
+  const sql = setPasswordSql(name, passwordVerifier(password));
   try {
     await c.with(undefined, (client) => client.query(sql));
   } catch (err) {

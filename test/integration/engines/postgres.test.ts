@@ -1,12 +1,18 @@
 // The PostgreSQL engine against the harness's real PostgreSQL 15, logged in as a non-superuser with CREATEDB
 // and CREATEROLE. Names carry the process id: the server is shared by every test file.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import pg from 'pg';
-import { InvalidNameError, type Engine } from '../../../src/engines/engine.ts';
+import { InvalidNameError, type ConnectionSettings, type Engine } from '../../../src/engines/engine.ts';
 import { createPostgresEngine } from '../../../src/engines/postgres/engine.ts';
+import { scramVerifier } from '../../../src/engines/postgres/scram.ts';
 import type { DatabaseGrantParameters } from '../../../src/apis/database-grant.ts';
 import { useTestEnvironment, type TestEnvironment } from '../../harness/environment.ts';
+import { startPostgres, type PostgresServer } from '../../harness/postgres.ts';
+import { requireTool } from '../../harness/tools.ts';
 import { eventually } from '../../harness/wait.ts';
 import {
   applicationName,
@@ -674,6 +680,180 @@ describe('postgres engine: connection budget', () => {
       for (const db of dbs) {
         await asAdmin(env, 'postgres', (c) => c.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`));
       }
+    }
+  });
+});
+
+describe('postgres engine: passwords reach the server only as SCRAM verifiers', () => {
+  // A server of its own that logs every statement. Its superuser (over the socket) reads pg_authid, and sets
+  // passwords in plain text so that the server's own hashing can be compared with the provider's.
+  let server: PostgresServer;
+  let logged: Engine;
+  const user = `scram_${suffix}`;
+  const probe = `scram_probe_${suffix}`;
+
+  const loginTo = (s: PostgresServer): Partial<ConnectionSettings> => ({
+    host: s.admin.host,
+    port: s.admin.port,
+    user: s.admin.user,
+    password: s.admin.password,
+  });
+
+  async function asSuperuser<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client(server.superuser);
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function storedPassword(role: string): Promise<string | null> {
+    return asSuperuser(async (c) => {
+      const { rows } = await c.query<{ p: string | null }>(
+        'SELECT rolpassword AS p FROM pg_authid WHERE rolname = $1',
+        [role],
+      );
+      return rows[0]?.p ?? null;
+    });
+  }
+
+  /** Whether `role` logs in with `password` through node-postgres; false on a refused password only. */
+  async function logsIn(role: string, password: string): Promise<boolean> {
+    const { host, port } = server.admin;
+    const client = new pg.Client({ host, port, user: role, password, database: 'postgres' });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return true;
+    } catch (err) {
+      if (err instanceof pg.DatabaseError && err.code === '28P01') return false;
+      throw err;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  /** Who psql logs in as: libpq runs the password through PostgreSQL's own SASLprep, as the server does. */
+  async function psqlLogin(role: string, password: string): Promise<string> {
+    const psql = requireTool('psql', 'postgresql-client-15', ['/usr/lib/postgresql/15/bin']);
+    const { host, port } = server.admin;
+    const args = ['-h', host, '-p', String(port), '-U', role, '-d', 'postgres', '-w', '-XAt'];
+    const { stdout } = await promisify(execFile)(psql, [...args, '-c', 'SELECT current_user'], {
+      env: { ...process.env, PGPASSWORD: password, PGCONNECT_TIMEOUT: '5' },
+    });
+    return stdout.trim();
+  }
+
+  before(async () => {
+    server = await startPostgres({ settings: { log_statement: 'all' } });
+    logged = createPostgresEngine(settingsFor(env, loginTo(server)));
+    await asSuperuser((c) => c.query(`CREATE ROLE "${probe}" LOGIN`));
+  });
+
+  after(async () => {
+    await logged.close();
+    await server.stop();
+  });
+
+  it('creates a user and changes its password: the log shows verifiers, never a password, and each logs in', async () => {
+    const first = `first-${randomUUID()}`;
+    const second = `second-${randomUUID()}`;
+    await logged.createUser(user, grantRef, { password: first, owner: record(user) });
+    const created = await storedPassword(user);
+    assert.match(created ?? '', /^SCRAM-SHA-256\$4096:/);
+    assert.equal(await logsIn(user, first), true);
+
+    await logged.setPassword(user, grantRef, second);
+    const changed = await storedPassword(user);
+    assert.match(changed ?? '', /^SCRAM-SHA-256\$4096:/);
+    assert.notEqual(changed, created);
+    assert.equal(await logsIn(user, second), true);
+    assert.equal(await logsIn(user, first), false);
+
+    // The server writes its log through a pipe: wait for the last statement, then read all of it.
+    const log = await eventually('the ALTER ROLE in the server log', () => {
+      const text = server.readLog();
+      return text.includes(`statement: ALTER ROLE "${user}" WITH PASSWORD`) ? text : undefined;
+    });
+    assert.ok(!log.includes(first), 'the first password is in the server log');
+    assert.ok(!log.includes(second), 'the second password is in the server log');
+    // What the log holds instead is what the server stored: the verifiers, in logged statements.
+    assert.ok(log.includes(`statement: CREATE ROLE "${user}" WITH LOGIN`));
+    assert.ok(
+      created !== null && log.includes(`PASSWORD '${created}'`),
+      'the created verifier is not logged',
+    );
+    assert.ok(log.includes(`statement: ALTER ROLE "${user}" WITH PASSWORD '${changed ?? ''}'`));
+  });
+
+  // What the server stores for the password in plain text, and what the provider's verifier lets psql do.
+  const passwords: { password: string; why: string }[] = [
+    {
+      password: `Ab9!$&()*+,-.;<=>?[]^_{|}~-${suffix}`,
+      why: 'ASCII from every class a generated password uses',
+    },
+    { password: `pw'"\\; x`, why: 'quotes and a backslash are hashed as they are, not as SQL escapes them' },
+    { password: '\uFB01re\u2163', why: 'NFKC: the ligature and the Roman numeral become "fireIV"' },
+    {
+      password: 'pass\u00ADword\u00A0x',
+      why: 'a soft hyphen is mapped to nothing, a no-break space to U+0020',
+    },
+    { password: 'A\u030Angstro\u0308m', why: 'NFKC composes the combining ring and diaeresis' },
+    { password: '\uFB01\u{1F600}', why: 'an emoji (unassigned in Unicode 3.2): the raw text is hashed' },
+    {
+      password: '\uFB01\u05D0',
+      why: 'Latin and Hebrew together break the bidi rule: the raw text is hashed',
+    },
+    { password: '\uFB01\u0007', why: 'a control character outside pure ASCII: the raw text is hashed' },
+    { password: '\uFB1D', why: 'the bidi rule is checked before NFKC, as PostgreSQL does' },
+  ];
+
+  for (const { password, why } of passwords) {
+    it(`hashes as PostgreSQL does, and psql logs in: ${why}`, async () => {
+      const stored = await asSuperuser(async (c) => {
+        await c.query(`ALTER ROLE "${probe}" PASSWORD ${c.escapeLiteral(password)}`);
+        return storedPassword(probe);
+      });
+      const m = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(stored ?? '');
+      assert.ok(m, `the server stored ${String(stored)}`);
+      assert.equal(scramVerifier(password, Buffer.from(m[2] ?? '', 'base64'), Number(m[1])), stored);
+
+      await logged.setPassword(probe, grantRef, password);
+      assert.notEqual(await storedPassword(probe), stored);
+      assert.equal(await psqlLogin(probe, password), probe);
+    });
+  }
+
+  it('clears the password for an empty one, as PostgreSQL does with an empty text', async () => {
+    // The server recognises a verifier of the empty password and stores none, with a NOTICE.
+    await logged.setPassword(probe, grantRef, '');
+    assert.equal(await storedPassword(probe), null);
+  });
+
+  it('stores the verifier as given when the server hashes passwords with md5', async () => {
+    await asSuperuser((c) => c.query(`ALTER ROLE "${server.admin.user}" SET password_encryption = 'md5'`));
+    // New sessions of the admin take the setting: a fresh engine has only new ones.
+    const md5Engine = createPostgresEngine(settingsFor(env, loginTo(server)));
+    try {
+      // Proof that the setting bites: a password the server hashes itself is md5 now.
+      const admin = new pg.Client({ ...server.admin, database: 'postgres' });
+      await admin.connect();
+      try {
+        await admin.query(`ALTER ROLE "${probe}" PASSWORD 'hashed-by-the-server'`);
+      } finally {
+        await admin.end();
+      }
+      assert.match((await storedPassword(probe)) ?? '', /^md5[0-9a-f]{32}$/);
+
+      const third = `third-${randomUUID()}`;
+      await md5Engine.setPassword(user, grantRef, third);
+      assert.match((await storedPassword(user)) ?? '', /^SCRAM-SHA-256\$4096:/);
+      assert.equal(await logsIn(user, third), true);
+    } finally {
+      await md5Engine.close();
+      await asSuperuser((c) => c.query(`ALTER ROLE "${server.admin.user}" RESET password_encryption`));
     }
   });
 });

@@ -48,12 +48,13 @@ function clause(attribute: AttributeName, attrs: Partial<RoleAttributes>): strin
  */
 const superuserOnly: ReadonlySet<AttributeName> = new Set(['superuser', 'replication', 'bypassRLS']);
 
-export function createRoleSql(name: string, attrs: RoleAttributes, password: string | undefined): string {
+/** `verifier` is what PASSWORD gets: the SCRAM verifier roles.ts makes, never the password itself. */
+export function createRoleSql(name: string, attrs: RoleAttributes, verifier: string | undefined): string {
   const clauses = (Object.keys(attrs) as AttributeName[])
     .filter((a) => !superuserOnly.has(a) || attrs[a] === true)
     .filter((a) => a !== 'validUntil' || attrs.validUntil !== null)
     .map((a) => clause(a, attrs));
-  if (password !== undefined) clauses.push(`PASSWORD ${literal('password', password)}`);
+  if (verifier !== undefined) clauses.push(`PASSWORD ${literal('password', verifier)}`);
   return `CREATE ROLE ${ident('role', name)} WITH ${clauses.join(' ')}`;
 }
 
@@ -63,8 +64,9 @@ export function alterRoleSql(name: string, changed: Partial<RoleAttributes>): st
   return clauses.length === 0 ? undefined : `ALTER ROLE ${ident('role', name)} WITH ${clauses.join(' ')}`;
 }
 
-export function setPasswordSql(name: string, password: string): string {
-  return `ALTER ROLE ${ident('role', name)} WITH PASSWORD ${literal('password', password)}`;
+/** `verifier`: as for createRoleSql. */
+export function setPasswordSql(name: string, verifier: string): string {
+  return `ALTER ROLE ${ident('role', name)} WITH PASSWORD ${literal('password', verifier)}`;
 }
 
 /** The role's comment is its ownership record; it goes with the role when it is dropped. */
