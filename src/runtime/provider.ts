@@ -160,15 +160,15 @@ export class ProviderRuntime {
   private controllerFor<T extends KubeObject>(
     type: ResourceType,
     name: string,
-    managed: Pick<ControllerOptions, 'ownWrites' | 'firstReconcileHold'> = {},
+    managed: Pick<ControllerOptions, 'ownWrites' | 'firstReconcileHold' | 'log'> = {},
   ): Controller<T> {
     const controller = new Controller<T>(this.options.kube, type, {
       name,
+      log: this.options.log,
       ...managed,
       concurrency: this.options.maxReconcileRate,
       rateLimiter: new ReconcileRateLimiter(this.rateLimiter),
       resyncMs: this.options.syncIntervalMs,
-      log: this.options.log,
       ...(type.namespaced && this.options.namespace !== undefined
         ? { namespace: this.options.namespace }
         : {}),
@@ -183,7 +183,10 @@ export class ProviderRuntime {
     const name = `managed/${kind.type.kind.toLowerCase()}.${kind.type.group}`;
     const ownWrites = new OwnWrites<KubeObject>();
     const pollDelay = (mg: ManagedResource) => nextPollDelay(mg, o.poll);
+    // The monitoring spec's logger name, e.g. controller.database; each reconcile adds the object's fields.
+    const log = o.log.child({ logger: `controller.${kind.type.kind.toLowerCase()}` });
     const controller = this.controllerFor<ManagedResource>(kind.type, name, {
+      log,
       ownWrites,
       // A new object whose dependencies are not all Ready waits for their turn (dependency wiring) or, should
       // they not turn, a poll interval, then reports the wait; a missing one is given a few seconds to appear.
@@ -202,7 +205,7 @@ export class ProviderRuntime {
         connector: kind.connector,
         get: (key) => controller.get(key),
         events: o.events,
-        log: o.log,
+        log,
         metrics: o.metrics,
         redact: o.redact,
         ownWrites: ownWrites as OwnWrites<ManagedResource>,

@@ -42,7 +42,7 @@ import type {
   ExternalUpdate,
 } from './external.ts';
 import type { EventRecorder } from './events.ts';
-import type { Logger } from '../log/logger.ts';
+import { objectFields, type Logger } from '../log/logger.ts';
 import type { ManagedResource, ObjectKey } from './managed.ts';
 import { ManagementPolicyResolver } from './management-policies.ts';
 import type { OwnWrites } from './own-writes.ts';
@@ -198,6 +198,7 @@ export class ManagedReconciler<T extends ManagedResource> {
   }
 
   private async reconcileObject(mg: T): Promise<ReconcileResult> {
+    this.logOf(mg).debug(`Reconciling ${this.deps.type.kind}`);
     this.statusAsRead.set(mg, canonicalJson(mg.status ?? {}));
     if (getCondition(mg.status?.conditions, 'Synced').status === 'Unknown')
       this.deps.metrics?.recordFirstTimeReconciled(mg);
@@ -224,7 +225,7 @@ export class ManagedReconciler<T extends ManagedResource> {
     if (!deleting) this.initialize(mg);
     // SQL object names are deterministic (the external name is known before Create), so an interrupted create
     // is safe to retry: Observe finds out whether it happened. This is crossplane's WithDeterministicExternalName.
-    if (externalCreateIncomplete(mg)) this.deps.log.debug({}, 'resuming after an incomplete create');
+    if (externalCreateIncomplete(mg)) this.logOf(mg).debug('Resuming after an incomplete create');
     return this.withExternal(mg, (attempt) => this.drive(attempt));
   }
 
@@ -371,7 +372,7 @@ export class ManagedReconciler<T extends ManagedResource> {
   ): Promise<ReconcileResult> {
     const { mg, client, signal } = attempt;
     if (observation.diff)
-      this.deps.log.debug({ diff: observation.diff }, 'external resource differs from desired state');
+      this.logOf(mg).debug({ diff: observation.diff }, 'External resource differs from desired state');
     let update: ExternalUpdate;
     try {
       update = await this.external('update', 'update failed', () => client.update(mg, signal));
@@ -502,6 +503,7 @@ export class ManagedReconciler<T extends ManagedResource> {
       // Waiting on an object that is not Ready yet: its dependency wiring wakes this one and the poll covers
       // the rest; retrying with backoff would only spend reconciles (and the global rate) on certain waits.
       // The event is sent when the wait starts or its reason changes, not on every wake-up.
+      this.logOf(mg).debug({ reason: Reason.CannotResolveResourceReferences }, message);
       if (await this.writeStatus(mg, [reconcileError(message)]))
         this.warn(mg, Reason.CannotResolveResourceReferences, message);
       return { action: 'requeueAfter', delayMs: this.options.pollDelay(mg) };
@@ -647,11 +649,20 @@ export class ManagedReconciler<T extends ManagedResource> {
     return this.redact(`${context}: ${cause}`);
   }
 
+  /** Every event is a log line too, tied to its object, so that the logs tell what the events tell. */
   private normal(mg: T, reason: string, message: string): void {
     this.deps.events.record(mg, { type: 'Normal', reason, message });
+    this.logOf(mg).info({ reason }, message);
   }
 
+  /** A warning event; its message is already redacted (describe). */
   private warn(mg: T, reason: string, message: string): void {
     this.deps.events.record(mg, { type: 'Warning', reason, message });
+    this.logOf(mg).warn({ reason }, message);
+  }
+
+  /** The controller's logger with the object's namespace, name and generation (monitoring spec). */
+  private logOf(mg: T): Logger {
+    return this.deps.log.child(objectFields(mg));
   }
 }

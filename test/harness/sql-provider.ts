@@ -2,7 +2,7 @@
 // src/main.ts without flags, servers or leader election.
 import { kinds } from '../../src/apis/registry.ts';
 import type { KubeApi } from '../../src/kube/api.ts';
-import { nopLogger } from '../../src/log/logger.ts';
+import { nopLogger, type Logger } from '../../src/log/logger.ts';
 import { redactSecrets } from '../../src/log/redact.ts';
 import { createProviderMetrics, type MetricsRegistry } from '../../src/metrics/registry.ts';
 import { managedKinds } from '../../src/resources/index.ts';
@@ -17,6 +17,8 @@ export interface SqlProviderOptions {
   namespace?: string;
   creationGracePeriodMs?: number;
   maxReconcileRate?: number;
+  /** Where the runtime logs; nowhere by default. */
+  log?: Logger;
 }
 
 export interface SqlProvider {
@@ -32,7 +34,7 @@ export function startSqlProvider(kube: KubeApi, options: SqlProviderOptions): Sq
   const managed = managedKinds(cache, { metrics: metrics.dbops });
   const runtime = new ProviderRuntime({
     kube,
-    log: nopLogger,
+    log: options.log ?? nopLogger,
     events: new KubeEventRecorder(kube),
     metrics: metrics.managedResources,
     kinds: managed.kinds,

@@ -4,6 +4,7 @@ import { kinds } from '../../../src/apis/registry.ts';
 import type { KubeObject, ResourceType } from '../../../src/kube/api.ts';
 import { createKubeApi, type KubeClient } from '../../../src/kube/client.ts';
 import { namespaceType, secretType, secretValue, type Secret } from '../../../src/kube/core.ts';
+import type { Logger } from '../../../src/log/logger.ts';
 import type { MetricsRegistry } from '../../../src/metrics/registry.ts';
 import { eventResource } from '../../../src/runtime/events.ts';
 import type { ManagedResource } from '../../../src/runtime/managed.ts';
@@ -69,6 +70,8 @@ export interface ProviderOptions {
    * namespace of the shared API server.
    */
   ownControlPlane?: boolean;
+  /** Where the provider logs; nowhere by default. */
+  log?: Logger;
 }
 
 let counter = 0;
@@ -90,6 +93,7 @@ export async function startProvider(purpose: string, options: ProviderOptions = 
     startSqlProvider(kube, {
       pollMs: options.pollMs ?? 1500,
       ...(plane ? {} : { namespace }),
+      ...(options.log ? { log: options.log } : {}),
       creationGracePeriodMs: 500,
     });
   const running: Running = {
