@@ -155,7 +155,7 @@ describe('TLS to PostgreSQL', () => {
       spawnSync(
         psql,
         [
-          `${secret['uri'] ?? ''}`.replace(/\/[^/?]*\?/, '/postgres?'),
+          (secret['uri'] ?? '').replace(/\/[^/?]*\?/, '/postgres?'),
           '-Atc',
           'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
         ],

@@ -46,7 +46,7 @@ describe('log lines', () => {
         'crossplane.io/external-name': 'template1',
       },
     );
-    const warning = await eventually('the refusal logged', async () =>
+    const warning = await eventually('the refusal logged', () =>
       about('refused').find((l) => l.level === 'warn'),
     );
     assert.equal(warning.logger, 'controller.database');
