@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -48,7 +48,35 @@ const adminPrivileges = [
   'SET USER',
 ].join(', ');
 
-export async function startMariaDb(): Promise<MariaDbServer> {
+export interface MariaDbOptions {
+  /**
+   * Serve TLS with this certificate and key, and accept client certificates signed by `ca` (PEM files), so
+   * accounts can be made to REQUIRE SSL or REQUIRE X509. Plain TCP stays allowed for accounts that require
+   * nothing. Without it the server has no TLS at all.
+   */
+  tls?: { cert: string; key: string; ca: string };
+  /** Addresses to listen on (loopback ones, such as 127.0.0.2); 127.0.0.1 by default. */
+  bindAddresses?: string[];
+}
+
+/** Copies the TLS files where the server account can read them; the server options that use them. */
+function installTls(
+  dir: string,
+  tls: NonNullable<MariaDbOptions['tls']>,
+  account: ReturnType<typeof serviceAccount>,
+): string[] {
+  const files = { cert: join(dir, 'server.crt'), key: join(dir, 'server.key'), ca: join(dir, 'ca.crt') };
+  copyFileSync(tls.cert, files.cert);
+  copyFileSync(tls.key, files.key);
+  copyFileSync(tls.ca, files.ca);
+  for (const file of Object.values(files)) {
+    chmodSync(file, 0o600);
+    if (account) chownSync(file, account.uid, account.gid);
+  }
+  return [`--ssl-cert=${files.cert}`, `--ssl-key=${files.key}`, `--ssl-ca=${files.ca}`];
+}
+
+export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaDbServer> {
   const installDb = requireTool('mariadb-install-db', 'mariadb-server');
   const mariadbd = requireTool('mariadbd', 'mariadb-server', ['/usr/sbin']);
   const account = serviceAccount('mysql');
@@ -65,10 +93,17 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   };
   try {
     // "normal" gives root@localhost no password (reachable only through this temp dir's socket), so the
-    // bootstrap works whichever OS user runs the harness.
+    // bootstrap works whichever OS user runs the harness. Its temporary tables go to this dir: bootstraps
+    // sharing /tmp at the same time collide ("Unknown table 'mysql.tmp_proxies_priv'").
     execFileSync(
       installDb,
-      ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db'],
+      [
+        '--no-defaults',
+        `--datadir=${data}`,
+        `--tmpdir=${dir}`,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+      ],
       { ...(account ?? {}), stdio: ['ignore', 'ignore', 'pipe'] },
     );
     const port = await freePort();
@@ -80,13 +115,14 @@ export async function startMariaDb(): Promise<MariaDbServer> {
         `--datadir=${data}`,
         `--socket=${socketPath}`,
         `--port=${port}`,
-        '--bind-address=127.0.0.1',
+        `--bind-address=${(options.bindAddresses ?? ['127.0.0.1']).join(',')}`,
         `--pid-file=${join(dir, 'mariadb.pid')}`,
         '--skip-name-resolve',
         '--skip-log-bin',
         '--innodb-buffer-pool-size=64M',
         '--innodb-flush-log-at-trx-commit=0',
         '--max-connections=300',
+        ...(options.tls ? installTls(dir, options.tls, account) : []),
       ],
       logFile: join(dir, 'mariadb.log'),
       account,

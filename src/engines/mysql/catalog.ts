@@ -1,15 +1,16 @@
 // Reads of the server's real state. The admin login has SELECT on the mysql schema, so it reads the grant
 // tables of every account through information_schema (which shows all accounts' rows only to such a login)
-// and mysql.* directly where information_schema has nothing: routine privileges, role memberships and, on
-// MariaDB, the account settings kept as JSON in mysql.global_priv. Observations read the ownership ledger
-// (sql/ledger.ts) in the same statement as the catalog.
+// and mysql.* directly where information_schema is inexact or has nothing: table, column and routine
+// privileges, role memberships and, on MariaDB, the account settings kept as JSON in mysql.global_priv (and a
+// role's server-wide privileges, from SHOW GRANTS). Observations read the ownership ledger (sql/ledger.ts) in
+// the same statement as the catalog.
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { OwnedClass } from '../engine.ts';
-import { missingLedger } from './errors.ts';
+import { errno, missingLedger } from './errors.ts';
 import type { Flavor } from './flavor.ts';
-import { grantOption, type Privilege } from './privileges.ts';
+import { grantOption, type Privilege, type Target } from './privileges.ts';
 import { ledgerExistsSql, ownedReadSql, ownerColumn, readOwnersSql, type Statement } from './sql/ledger.ts';
-import { grantDatabasePattern, unescapeGrantDatabase } from './sql/quote.ts';
+import { grantDatabasePattern } from './sql/quote.ts';
 import type { AccountOptions, RequireTls } from './sql/user.ts';
 
 export type Reader = Pick<Pool, 'query'>;
@@ -258,111 +259,183 @@ function add(found: Found, label: string, privilege: Privilege): void {
 /** MariaDB reports REPLICATION CLIENT under its newer name. */
 const aliases: Readonly<Record<string, string>> = { 'BINLOG MONITOR': 'REPLICATION CLIENT' };
 
-function privilegeName(row: RowDataPacket): string {
-  const name = String(row['PRIVILEGE_TYPE']);
-  return aliases[name] ?? name;
-}
-
-/** IS_GRANTABLE is per row; the grant option of an object is one privilege of it. */
-function addRow(found: Found, row: RowDataPacket, privilege: Privilege): void {
+/**
+ * One information_schema row: its privilege and, when IS_GRANTABLE, the object's GRANT OPTION. USAGE means no
+ * privilege; such a row only carries a grant option given alone (GRANT USAGE … WITH GRANT OPTION).
+ */
+function addRow(found: Found, row: RowDataPacket, target: Target): void {
   const label = String(row['GRANTEE']);
-  add(found, label, privilege);
-  if (row['IS_GRANTABLE'] === 'YES') add(found, label, { privilege: grantOption, target: privilege.target });
+  const name = String(row['PRIVILEGE_TYPE']);
+  if (name !== 'USAGE') add(found, label, { privilege: aliases[name] ?? name, target });
+  if (row['IS_GRANTABLE'] === 'YES') add(found, label, { privilege: grantOption, target });
 }
 
-async function readGlobal(db: Reader, labels: string[], found: Found): Promise<void> {
-  const sql =
-    'SELECT GRANTEE, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN (?)';
-  for (const row of await rows(db, sql, [labels])) {
-    if (row['PRIVILEGE_TYPE'] !== 'USAGE')
-      addRow(found, row, { privilege: privilegeName(row), target: { level: 'global' } });
+/** A MariaDB role: the only grantee with the empty host (checkHost refuses it for accounts). */
+const mariadbRole = (flavor: Flavor, g: CatalogGrantee): boolean => flavor === 'mariadb' && g.host === '';
+
+/**
+ * The privileges of an `ON *.*` line of SHOW GRANTS, e.g. "GRANT SELECT, PROCESS ON *.* TO `r` WITH GRANT
+ * OPTION"; undefined for any other line.
+ */
+export function globalGrantLine(line: string): string[] | undefined {
+  const m = /^GRANT (.+?) ON \*\.\* TO /.exec(line);
+  if (m?.[1] === undefined) return undefined;
+  const names = m[1].split(', ').filter((p) => p !== 'USAGE');
+  const privileges = names.map((p) => aliases[p] ?? p);
+  return line.endsWith(' WITH GRANT OPTION') ? [...privileges, grantOption] : privileges;
+}
+
+/**
+ * MariaDB leaves roles out of information_schema.USER_PRIVILEGES, so a role's server-wide privileges come from
+ * SHOW GRANTS. For a name that is no role the server shows the account name@'%' instead, under another
+ * heading; those lines are not the role's.
+ */
+async function readRoleGlobal(db: Reader, role: CatalogGrantee, found: Found): Promise<void> {
+  let lines: RowDataPacket[];
+  try {
+    lines = await rows(db, 'SHOW GRANTS FOR ?', [role.user]);
+  } catch (err) {
+    if ((err as { errno?: unknown } | null)?.errno === errno.noSuchGrant) return;
+    throw err;
+  }
+  const heading = `Grants for ${role.user}`;
+  for (const row of lines) {
+    const line = row[heading] as unknown;
+    const privileges = typeof line === 'string' ? globalGrantLine(line) : undefined;
+    for (const privilege of privileges ?? [])
+      add(found, granteeLabel(role), { privilege, target: { level: 'global' } });
   }
 }
 
+async function readGlobal(
+  db: Reader,
+  flavor: Flavor,
+  grantees: CatalogGrantee[],
+  found: Found,
+): Promise<void> {
+  const accounts = grantees.filter((g) => !mariadbRole(flavor, g)).map(granteeLabel);
+  if (accounts.length > 0) {
+    const sql =
+      'SELECT GRANTEE, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN (?)';
+    for (const row of await rows(db, sql, [accounts])) addRow(found, row, { level: 'global' });
+  }
+  for (const role of grantees.filter((g) => mariadbRole(flavor, g))) await readRoleGlobal(db, role, found);
+}
+
+/**
+ * The database's `db.*` rows, however they spell its name: escaped as this engine writes it, or verbatim (with
+ * its `_` as wildcards), as a GRANT typed by hand usually does. information_schema compares names ignoring
+ * case, so rows are matched exactly here.
+ */
 async function readDatabaseLevel(
   db: Reader,
   labels: string[],
   database: string,
   found: Found,
 ): Promise<void> {
+  const escaped = grantDatabasePattern(database);
   const sql =
     'SELECT GRANTEE, TABLE_SCHEMA, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.SCHEMA_PRIVILEGES' +
-    ' WHERE GRANTEE IN (?) AND TABLE_SCHEMA = ?';
-  for (const row of await rows(db, sql, [labels, grantDatabasePattern(database)])) {
-    const target = {
-      level: 'database' as const,
-      database: unescapeGrantDatabase(String(row['TABLE_SCHEMA'])),
-    };
-    addRow(found, row, { privilege: privilegeName(row), target });
+    ' WHERE GRANTEE IN (?) AND TABLE_SCHEMA IN (?)';
+  for (const row of await rows(db, sql, [labels, [...new Set([escaped, database])]])) {
+    const schema = String(row['TABLE_SCHEMA']);
+    if (schema === escaped) addRow(found, row, { level: 'database', database });
+    else if (schema === database) addRow(found, row, { level: 'database', database, wildcard: true });
   }
 }
 
-async function readTableLevel(db: Reader, labels: string[], database: string, found: Found): Promise<void> {
-  const tables =
-    'SELECT GRANTEE, TABLE_NAME, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.TABLE_PRIVILEGES' +
-    ' WHERE GRANTEE IN (?) AND TABLE_SCHEMA = ?';
-  for (const row of await rows(db, tables, [labels, database])) {
-    const target = { level: 'table' as const, database, table: String(row['TABLE_NAME']) };
-    addRow(found, row, { privilege: privilegeName(row), target });
-  }
-  const columns =
-    'SELECT GRANTEE, TABLE_NAME, COLUMN_NAME, PRIVILEGE_TYPE FROM information_schema.COLUMN_PRIVILEGES' +
-    ' WHERE GRANTEE IN (?) AND TABLE_SCHEMA = ?';
-  for (const row of await rows(db, columns, [labels, database])) {
-    const target = {
-      level: 'column' as const,
-      database,
-      table: String(row['TABLE_NAME']),
-      column: String(row['COLUMN_NAME']),
-    };
-    add(found, String(row['GRANTEE']), { privilege: privilegeName(row), target });
-  }
-}
-
-/** procs_priv.Proc_priv is a SET of 'Execute', 'Alter Routine', 'Grant'. */
-const routinePrivileges: Readonly<Record<string, string>> = {
-  Execute: 'EXECUTE',
-  'Alter Routine': 'ALTER ROUTINE',
+/**
+ * The SET columns of mysql.tables_priv, columns_priv and procs_priv name privileges in mixed case ('Show view',
+ * 'Alter Routine'); 'Grant' is the object's GRANT OPTION and MariaDB's 'Delete versioning rows' is DELETE HISTORY.
+ */
+const setNames: Readonly<Record<string, string>> = {
   Grant: grantOption,
+  'Delete versioning rows': 'DELETE HISTORY',
 };
 
-function addRoutineRow(found: Found, label: string, row: RowDataPacket, database: string): void {
-  const level = String(row['Routine_type']) === 'PROCEDURE' ? ('procedure' as const) : ('function' as const);
-  const target = { level, database, routine: String(row['Routine_name']) };
-  for (const name of String(row['Proc_priv']).split(',')) {
-    const privilege = routinePrivileges[name];
-    if (privilege !== undefined) add(found, label, { privilege, target });
+export function setPrivileges(value: unknown): string[] {
+  if (typeof value !== 'string' || value === '') return [];
+  return value.split(',').map((name) => setNames[name] ?? name.toUpperCase());
+}
+
+const rowLabel = (row: RowDataPacket): string =>
+  granteeLabel({ user: String(row['User']), host: String(row['Host']) });
+
+/**
+ * Table and column privileges come from mysql.tables_priv and columns_priv rather than information_schema:
+ * their names compare exactly, and a table's GRANT OPTION held without any table privilege (given with column
+ * privileges) has a row only there.
+ */
+async function readTableLevel(
+  db: Reader,
+  accounts: unknown[][],
+  database: string,
+  found: Found,
+): Promise<void> {
+  const tables =
+    'SELECT User, Host, Table_name, Table_priv FROM mysql.tables_priv WHERE (User, Host) IN (?) AND Db = ?';
+  for (const row of await rows(db, tables, [accounts, database])) {
+    const target = { level: 'table' as const, database, table: String(row['Table_name']) };
+    for (const privilege of setPrivileges(row['Table_priv']))
+      add(found, rowLabel(row), { privilege, target });
+  }
+  const columns =
+    'SELECT User, Host, Table_name, Column_name, Column_priv FROM mysql.columns_priv' +
+    ' WHERE (User, Host) IN (?) AND Db = ?';
+  for (const row of await rows(db, columns, [accounts, database])) {
+    const table = String(row['Table_name']);
+    const target = { level: 'column' as const, database, table, column: String(row['Column_name']) };
+    for (const privilege of setPrivileges(row['Column_priv']))
+      add(found, rowLabel(row), { privilege, target });
   }
 }
+
+const routineLevels: Readonly<Record<string, 'procedure' | 'function'>> = {
+  PROCEDURE: 'procedure',
+  FUNCTION: 'function',
+};
 
 async function readRoutineLevel(
   db: Reader,
-  grantees: CatalogGrantee[],
+  accounts: unknown[][],
   database: string,
   found: Found,
 ): Promise<void> {
   const sql =
-    'SELECT Routine_name, Routine_type, Proc_priv FROM mysql.procs_priv WHERE User = ? AND Host = ? AND Db = ?';
-  for (const g of grantees) {
-    for (const row of await rows(db, sql, [g.user, g.host, database]))
-      addRoutineRow(found, granteeLabel(g), row, database);
+    'SELECT User, Host, Routine_name, Routine_type, Proc_priv FROM mysql.procs_priv' +
+    ' WHERE (User, Host) IN (?) AND Db = ?';
+  for (const row of await rows(db, sql, [accounts, database])) {
+    // MariaDB also keeps PACKAGE and PACKAGE BODY rows, which no grant names.
+    const level = routineLevels[String(row['Routine_type'])];
+    if (level === undefined) continue;
+    const target = { level, database, routine: String(row['Routine_name']) };
+    for (const privilege of setPrivileges(row['Proc_priv'])) add(found, rowLabel(row), { privilege, target });
   }
 }
 
-/** Every privilege each grantee holds globally and, when given, within `database`; keyed by granteeLabel. */
+/** Where to read privileges: the server level, and every level within each database. */
+export interface PrivilegeScope {
+  global: boolean;
+  databases: readonly string[];
+}
+
+/** Every privilege each grantee holds where `scope` says, GRANT OPTION included; keyed by granteeLabel. */
 export async function readPrivileges(
   db: Reader,
+  flavor: Flavor,
   grantees: CatalogGrantee[],
-  database: string | undefined,
+  scope: PrivilegeScope,
 ): Promise<Found> {
   const found: Found = new Map();
   const labels = grantees.map(granteeLabel);
   if (labels.length === 0) return found;
-  await readGlobal(db, labels, found);
-  if (database !== undefined) {
+  if (scope.global) await readGlobal(db, flavor, grantees, found);
+  // mysql2 writes a list of pairs as ('u', 'h'), ('u', 'h2') for the row comparison (User, Host) IN (…).
+  const accounts = grantees.map((g) => [g.user, g.host]);
+  for (const database of scope.databases) {
     await readDatabaseLevel(db, labels, database, found);
-    await readTableLevel(db, labels, database, found);
-    await readRoutineLevel(db, grantees, database, found);
+    await readTableLevel(db, accounts, database, found);
+    await readRoutineLevel(db, accounts, database, found);
   }
   return found;
 }

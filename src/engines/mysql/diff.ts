@@ -4,6 +4,7 @@ import type { DatabaseUserParameters } from '../../apis/database-user.ts';
 import type { DatabaseParameters } from '../../apis/database.ts';
 import type { AccountRow, SchemaRow } from './catalog.ts';
 import type { AuthPlugin } from './flavor.ts';
+import { canonical, scopeKey, type Privilege, type Target } from './privileges.ts';
 import type { CharsetOptions } from './sql/database.ts';
 import type { AccountOptions } from './sql/user.ts';
 
@@ -137,9 +138,9 @@ export interface SetDiff {
 }
 
 /**
- * Compares canonical strings (privileges or memberships) per grantee. Only items this grant owns are looked
- * at — the desired ones and those it applied before — so privileges given by other grants or by hand are
- * never revoked, while a desired item revoked by hand is drift, granted again.
+ * Compares role memberships per grantee. Only roles this grant owns are looked at — the desired ones and those
+ * it applied before — so memberships given by other grants or by hand are never revoked, while a desired one
+ * revoked by hand is drift, granted again.
  */
 export function diffSets(
   desired: readonly string[],
@@ -164,4 +165,75 @@ export function diffSets(
     (p) => labels.length > 0 && labels.every((l) => observed.get(l)?.has(p) === true),
   );
   return { changes, applied: applied.sort(), differences };
+}
+
+/** What a grant wants of privileges, and where it may take privileges away. */
+export interface PrivilegeWant {
+  desired: readonly Privilege[];
+  /** What the grant applied last (status.atProvider): revoked wherever it is, once it left the spec. */
+  previous: readonly Privilege[];
+  /** The objects the spec names (managedScopes): there, every privilege not desired is revoked. */
+  scopes: readonly Target[];
+}
+
+export interface PrivilegeDiff {
+  /** Per grantee label, in the order given. */
+  changes: Map<string, { grant: Privilege[]; revoke: Privilege[] }>;
+  /** What this grant has applied: each desired or previous privilege present on every grantee. */
+  applied: string[];
+  differences: string[];
+}
+
+function unique(privileges: readonly Privilege[]): Map<string, Privilege> {
+  return new Map(privileges.map((p) => [canonical(p), p]));
+}
+
+const byKey = ([a]: [string, Privilege], [b]: [string, Privilege]): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** One grantee's changes, keyed by canonical string: `scopes` are scopeKeys. */
+function granteeChanges(
+  desired: ReadonlyMap<string, Privilege>,
+  previous: ReadonlyMap<string, Privilege>,
+  scopes: ReadonlySet<string>,
+  has: ReadonlyMap<string, Privilege>,
+): { grant: [string, Privilege][]; revoke: [string, Privilege][] } {
+  const grant = [...desired].filter(([key]) => !has.has(key));
+  const unwanted = ([key, p]: [string, Privilege]) =>
+    !desired.has(key) && (previous.has(key) || scopes.has(scopeKey(p.target)));
+  return { grant, revoke: [...has].filter(unwanted).sort(byKey) };
+}
+
+/**
+ * Converges each grantee's privileges to the spec within the grant's scope, as PostgreSQL does: what the spec
+ * asks for and a grantee lacks is granted; what a grantee holds on an object the spec names but the spec does
+ * not ask for (added by hand, GRANT OPTION included) is revoked, and so is what the grant applied before and
+ * dropped. Privileges on objects the spec does not name belong to other grants or to whoever gave them.
+ */
+export function diffPrivileges(
+  want: PrivilegeWant,
+  observed: ReadonlyMap<string, readonly Privilege[]>,
+  labels: readonly string[],
+): PrivilegeDiff {
+  const desired = unique(want.desired);
+  const previous = unique(want.previous);
+  const scopes = new Set(want.scopes.map(scopeKey));
+  const held = new Map(labels.map((l) => [l, unique(observed.get(l) ?? [])]));
+  const diff: PrivilegeDiff = { changes: new Map(), applied: [], differences: [] };
+  for (const [label, has] of held) {
+    const { grant, revoke } = granteeChanges(desired, previous, scopes, has);
+    diff.changes.set(label, { grant: grant.map(([, p]) => p), revoke: revoke.map(([, p]) => p) });
+    diff.differences.push(...grant.map(([key]) => `${key} missing for ${label}`));
+    diff.differences.push(
+      ...revoke.map(([key]) =>
+        previous.has(key)
+          ? `${key} to be revoked from ${label}`
+          : `${key} not in the spec, to be revoked from ${label}`,
+      ),
+    );
+  }
+  const owned = [...new Set([...desired.keys(), ...previous.keys()])];
+  diff.applied = owned
+    .filter((key) => labels.length > 0 && labels.every((l) => held.get(l)?.has(key) === true))
+    .sort();
+  return diff;
 }

@@ -1,6 +1,14 @@
 // DatabaseGrant on MySQL/MariaDB. A user's grant applies to each of its accounts (every allowed host), a
 // role's to the role. Observe reads the real privileges from the catalogs; apply revokes what the grant
 // dropped and grants what is missing, per account, so an up-to-date grant sends no write at all.
+//
+// Scope (what a grant may revoke), as on PostgreSQL: every privilege of the grantee on each object the spec
+// names — the server if it has `global`, the target database's db.* if it has `database`, each listed table
+// (table-level privileges and its GRANT OPTION), each listed column, each listed routine — plus whatever it
+// applied before. So a privilege added by hand on a managed object is drift and is revoked, while two grants
+// of one grantee on different objects (db1.* and db2.*, or db.* and a table of it) leave each other alone.
+// Two grants naming the same object (both `global`, say) do fight: give each object to one grant.
+// Memberships: only the roles in memberOf and in what was applied before.
 import type { DatabaseGrantParameters } from '../../apis/database-grant.ts';
 import type { AppliedGrant, Grantee, Observed } from '../engine.ts';
 import {
@@ -8,17 +16,19 @@ import {
   readMemberships,
   readPrivileges,
   type CatalogGrantee,
+  type PrivilegeScope,
   type Reader,
 } from './catalog.ts';
-import { diffSets, type SetDiff } from './diff.ts';
+import { diffPrivileges, diffSets, type PrivilegeDiff, type PrivilegeWant, type SetDiff } from './diff.ts';
 import { checkDatabaseName, checkHost, checkObjectName, checkRoleName, checkUserName } from './names.ts';
 import {
   canonical,
   desiredPrivileges,
+  managedScopes,
   membershipKey,
   parseCanonical,
   parseMembership,
-  type Privilege,
+  type Target as Scope,
 } from './privileges.ts';
 import type { Runner } from './runner.ts';
 import { grantSql, revokeSql } from './sql/grant.ts';
@@ -48,8 +58,8 @@ function targets(run: Runner, grantee: Grantee): Target[] {
   });
 }
 
-function checkPrivilegeNames(privileges: readonly Privilege[]): void {
-  for (const { target } of privileges) {
+function checkTargetNames(objects: readonly Scope[]): void {
+  for (const target of objects) {
     if (target.level === 'global') continue;
     checkDatabaseName(target.database);
     if (target.level === 'table' || target.level === 'column') checkObjectName('table', target.table);
@@ -62,8 +72,7 @@ function checkPrivilegeNames(privileges: readonly Privilege[]): void {
 /** The desired and previously applied privileges and memberships, all names validated. */
 interface Plan {
   targets: Target[];
-  database: string | undefined;
-  privileges: { desired: string[]; previous: string[] };
+  privileges: PrivilegeWant;
   memberships: { desired: string[]; previous: string[] };
 }
 
@@ -72,9 +81,10 @@ type GrantSpec = Pick<DatabaseGrantParameters, 'mysql' | 'database' | 'memberOf'
 
 function plan(run: Runner, grantee: Grantee, desired: GrantSpec, previous: AppliedGrant | undefined): Plan {
   const wanted = desiredPrivileges(desired.mysql, desired.database);
+  const scopes = managedScopes(desired.mysql, desired.database);
   // Entries of status.atProvider this engine cannot read back are left alone rather than guessed at.
   const before = (previous?.privileges ?? []).flatMap((p) => parseCanonical(p) ?? []);
-  checkPrivilegeNames([...wanted, ...before]);
+  checkTargetNames([...scopes, ...before.map((p) => p.target)]);
   const members = (desired.memberOf ?? []).map((m) => ({
     role: m.role,
     withAdminOption: m.withAdminOption ?? false,
@@ -83,8 +93,7 @@ function plan(run: Runner, grantee: Grantee, desired: GrantSpec, previous: Appli
   for (const m of [...members, ...membersBefore]) checkRoleName(run.flavor, m.role);
   return {
     targets: targets(run, grantee),
-    database: desired.database,
-    privileges: { desired: wanted.map(canonical), previous: before.map(canonical) },
+    privileges: { desired: wanted, previous: before, scopes },
     memberships: {
       desired: members.map((m) => membershipKey(m.role, m.withAdminOption)),
       previous: membersBefore.map((m) => membershipKey(m.role, m.withAdminOption)),
@@ -92,26 +101,21 @@ function plan(run: Runner, grantee: Grantee, desired: GrantSpec, previous: Appli
   };
 }
 
-/** Databases named by previously applied privileges, which the scope must include to revoke them. */
-function databases(p: Plan): (string | undefined)[] {
-  const named = p.privileges.previous.flatMap((c) => {
-    const t = parseCanonical(c)?.target;
-    return t !== undefined && t.level !== 'global' ? [t.database] : [];
-  });
-  return [...new Set([p.database, ...named])];
+/** Where the catalogs must be read: every level the plan wants, manages or applied before. */
+function readScope(p: Plan): PrivilegeScope {
+  const { desired, previous, scopes } = p.privileges;
+  const all = [...scopes, ...desired.map((d) => d.target), ...previous.map((d) => d.target)];
+  const databases = all.flatMap((t) => (t.level === 'global' ? [] : [t.database]));
+  return { global: all.some((t) => t.level === 'global'), databases: [...new Set(databases)].sort() };
 }
 
 interface Observation {
-  privileges: SetDiff;
+  privileges: PrivilegeDiff;
   memberships: SetDiff;
 }
 
 async function read(db: Reader, run: Runner, p: Plan): Promise<Observation> {
-  const privileges = new Map<string, Set<string>>(p.targets.map((t) => [t.label, new Set<string>()]));
-  for (const database of databases(p)) {
-    const found = await readPrivileges(db, p.targets, database);
-    for (const [label, list] of found) for (const priv of list) privileges.get(label)?.add(canonical(priv));
-  }
+  const privileges = await readPrivileges(db, run.flavor, p.targets, readScope(p));
   const memberships = new Map<string, Set<string>>();
   for (const t of p.targets) {
     // Holding a role with ADMIN OPTION also means holding it.
@@ -121,7 +125,7 @@ async function read(db: Reader, run: Runner, p: Plan): Promise<Observation> {
   }
   const labels = p.targets.map((t) => t.label);
   return {
-    privileges: diffSets(p.privileges.desired, p.privileges.previous, privileges, labels),
+    privileges: diffPrivileges(p.privileges, privileges, labels),
     memberships: diffSets(p.memberships.desired, p.memberships.previous, memberships, labels),
   };
 }
@@ -130,8 +134,6 @@ function observe(run: Runner, p: Plan, signal?: AbortSignal): Promise<Observatio
   const who = p.targets.map((t) => t.label).join(', ');
   return run.read(`reading the grants of ${who}`, signal, (db) => read(db, run, p));
 }
-
-const parsed = (items: readonly string[]): Privilege[] => items.flatMap((c) => parseCanonical(c) ?? []);
 
 /** One account's share of an apply: what was observed, what the plan wants. */
 interface Step {
@@ -145,10 +147,8 @@ async function applyPrivileges(step: Step, t: Target): Promise<void> {
   const { run, signal } = step;
   const change = step.found.privileges.changes.get(t.label);
   if (change === undefined) return;
-  for (const sql of revokeSql(t.sql, parsed(change.revoke)))
-    await run.exec(sql, `revoking from ${t.label}`, signal);
-  for (const sql of grantSql(t.sql, parsed(change.grant)))
-    await run.exec(sql, `granting to ${t.label}`, signal);
+  for (const sql of revokeSql(t.sql, change.revoke)) await run.exec(sql, `revoking from ${t.label}`, signal);
+  for (const sql of grantSql(t.sql, change.grant)) await run.exec(sql, `granting to ${t.label}`, signal);
 }
 
 /**
@@ -193,8 +193,6 @@ async function converge(step: Step, kind: Grantee['kind']): Promise<void> {
   }
 }
 
-/** Revokes what `applied` lists and the server still has; nothing for accounts that are gone. */
-
 /** The grant operations of the Engine, bound to one runner. */
 export class GrantOperations {
   constructor(private readonly run: Runner) {}
@@ -224,7 +222,10 @@ export class GrantOperations {
     const found = await observe(this.run, p, signal);
     await converge({ run: this.run, plan: p, found, signal }, grantee.kind);
     const sorted = (items: string[]): string[] => [...new Set(items)].sort();
-    return { memberOf: sorted(p.memberships.desired), privileges: sorted(p.privileges.desired) };
+    return {
+      memberOf: sorted(p.memberships.desired),
+      privileges: sorted(p.privileges.desired.map(canonical)),
+    };
   }
 
   async revokeGrant(grantee: Grantee, applied: AppliedGrant, signal?: AbortSignal): Promise<void> {

@@ -1,8 +1,9 @@
 // One mysql2 pool per instance. Every statement of every reconcile goes through it, so the number of server
 // connections the provider holds is bounded by maxConnections whatever the number of resources.
+import { connect, type Socket } from 'node:net';
 import { createPool, type Pool, type PoolOptions } from 'mysql2/promise';
 import type { ConnectionSettings } from '../engine.ts';
-import { sslOptions } from './tls.ts';
+import { route, sslOptions, type Route } from './tls.ts';
 
 /** Connections idle longer than this are closed, so a quiet provider holds no server slots. */
 const idleTimeoutMs = 60_000;
@@ -12,11 +13,25 @@ const idleTimeoutMs = 60_000;
 export const sessionSetupSql =
   "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))";
 
-/** The pure mapping from settings to mysql2 pool options (tested on its own). */
+/**
+ * Opens the TCP socket of one connection when the pool, not mysql2, must (tls.ts says why): as mysql2 opens
+ * its own, without delay and with keep-alive. An IP the certificate must carry is recorded as the socket's
+ * host name, which Node's tls.connect checks when there is no TLS server name; Node leaves it unset for an IP.
+ */
+export function socketOpener(socket: NonNullable<Route['socket']>): () => Socket {
+  return () => {
+    const tcp = connect({ host: socket.host, port: socket.port, noDelay: true, keepAlive: true });
+    if (socket.checkedName !== undefined) Object.assign(tcp, { _host: socket.checkedName });
+    return tcp;
+  };
+}
+
+/** The mapping from settings to mysql2 pool options (tested on its own); the socket opener is its one function. */
 export function poolOptions(settings: ConnectionSettings): PoolOptions {
-  const ssl = sslOptions(settings.tls, settings.host);
+  const ssl = sslOptions(settings.tls);
+  const { driverHost, socket } = route(settings);
   return {
-    host: settings.host,
+    host: driverHost,
     port: settings.port,
     user: settings.user,
     password: settings.password,
@@ -31,6 +46,7 @@ export function poolOptions(settings: ConnectionSettings): PoolOptions {
     supportBigNumbers: true,
     ...(settings.charset === undefined ? {} : { charset: settings.charset }),
     ...(ssl === undefined ? {} : { ssl }),
+    ...(socket === undefined ? {} : { stream: socketOpener(socket) }),
   };
 }
 

@@ -7,7 +7,12 @@ import { id } from './sql/quote.ts';
 
 export type Target =
   | { level: 'global' }
-  | { level: 'database'; database: string }
+  /**
+   * `wildcard`: a database-level grant row whose name is stored unescaped, so its `_` match any character
+   * (``GRANT … ON `a_b`.*`` as typed by hand): a row of its own, for `a_b` (where an escaped row shadows it)
+   * and every name it matches. Only reads produce it.
+   */
+  | { level: 'database'; database: string; wildcard?: true }
   | { level: 'table'; database: string; table: string }
   | { level: 'column'; database: string; table: string; column: string }
   | { level: 'procedure' | 'function'; database: string; routine: string };
@@ -26,7 +31,7 @@ export function objectKey(target: Target): string {
     case 'global':
       return '*.*';
     case 'database':
-      return `DATABASE ${id(target.database)}`;
+      return `DATABASE ${target.wildcard === true ? 'PATTERN ' : ''}${id(target.database)}`;
     case 'table':
     case 'column':
       return `TABLE ${id(target.database)}.${id(target.table)}`;
@@ -34,6 +39,18 @@ export function objectKey(target: Target): string {
     case 'function':
       return `${target.level.toUpperCase()} ${id(target.database)}.${id(target.routine)}`;
   }
+}
+
+/**
+ * The object whose whole privilege set a grant manages when its spec names it: the server, a database's
+ * `db.*` (however its grant rows spell the name), a table (its table-level privileges and GRANT OPTION), one
+ * column of a table, a routine.
+ */
+export function scopeKey(target: Target): string {
+  if (target.level === 'database') return `DATABASE ${id(target.database)}`;
+  if (target.level === 'column')
+    return `COLUMN ${id(target.database)}.${id(target.table)}.${id(target.column)}`;
+  return objectKey(target);
 }
 
 /** e.g. "SELECT ON DATABASE `shop`", "UPDATE (`price`) ON TABLE `shop`.`items`", "EXECUTE ON PROCEDURE `shop`.`p`". */
@@ -98,26 +115,36 @@ function needDatabase(database: string | undefined): string {
   return database;
 }
 
-/** Every privilege a grant's mysql block asks for, inside `database` (the grant's target database). */
-export function desiredPrivileges(
-  mysql: DatabaseGrantParameters['mysql'],
+/** One entry of a grant's mysql block: the privileges it asks for on one object. */
+interface Entry {
+  level: Level;
+  set: PrivilegeSet;
+  target: Target;
+}
+
+function entries(
+  mysql: NonNullable<DatabaseGrantParameters['mysql']>,
   database: string | undefined,
-): Privilege[] {
-  if (mysql === undefined) return [];
-  const out: Privilege[] = [];
-  if (mysql.global !== undefined) out.push(...onTarget('global', mysql.global, { level: 'global' }));
+): Entry[] {
+  const out: Entry[] = [];
+  if (mysql.global !== undefined)
+    out.push({ level: 'global', set: mysql.global, target: { level: 'global' } });
   if (mysql.database !== undefined) {
-    out.push(
-      ...onTarget('database', mysql.database, { level: 'database', database: needDatabase(database) }),
-    );
+    const target = { level: 'database' as const, database: needDatabase(database) };
+    out.push({ level: 'database', set: mysql.database, target });
   }
   for (const t of mysql.tables ?? []) {
-    out.push(...onTarget('table', t, { level: 'table', database: needDatabase(database), table: t.name }));
+    const target = { level: 'table' as const, database: needDatabase(database), table: t.name };
+    out.push({ level: 'table', set: t, target });
   }
   for (const c of mysql.columns ?? []) {
     const db = needDatabase(database);
     for (const column of c.columns) {
-      out.push(...onTarget('column', c, { level: 'column', database: db, table: c.table, column }));
+      out.push({
+        level: 'column',
+        set: c,
+        target: { level: 'column', database: db, table: c.table, column },
+      });
     }
   }
   for (const [level, routines] of [
@@ -125,10 +152,34 @@ export function desiredPrivileges(
     ['function', mysql.functions],
   ] as const) {
     for (const r of routines ?? []) {
-      out.push(...onTarget('routine', r, { level, database: needDatabase(database), routine: r.name }));
+      const target = { level, database: needDatabase(database), routine: r.name };
+      out.push({ level: 'routine', set: r, target });
     }
   }
   return out;
+}
+
+/** Every privilege a grant's mysql block asks for, inside `database` (the grant's target database). */
+export function desiredPrivileges(
+  mysql: DatabaseGrantParameters['mysql'],
+  database: string | undefined,
+): Privilege[] {
+  if (mysql === undefined) return [];
+  return entries(mysql, database).flatMap((e) => onTarget(e.level, e.set, e.target));
+}
+
+/**
+ * The objects a grant's mysql block names: on each, privileges outside the spec are revoked. Only what the
+ * spec names, so two grants of one grantee on different objects (db1.* and db2.*, or db.* and one table of
+ * it) never revoke each other's privileges. An entry that expands to nothing (global USAGE) still names its
+ * object: the grant then holds that object at no privilege.
+ */
+export function managedScopes(
+  mysql: DatabaseGrantParameters['mysql'],
+  database: string | undefined,
+): Target[] {
+  if (mysql === undefined) return [];
+  return entries(mysql, database).map((e) => e.target);
 }
 
 /** A membership's canonical string: the role, and whether the grantee may pass it on. */

@@ -3,10 +3,12 @@
 // statement, write or catalog read, gets its own SQL span.
 import { format } from 'mysql2';
 import type { Pool, QueryValues } from 'mysql2/promise';
+import type { ConnectionSettings } from '../engine.ts';
 import type { Reader } from './catalog.ts';
 import { redact, toEngineError } from './errors.ts';
 import type { Flavor } from './flavor.ts';
 import type { Statement } from './sql/ledger.ts';
+import { tlsContext, type TlsContext } from './tls.ts';
 import { inSqlSpan, type SqlTarget } from '../../tracing/sql.ts';
 
 /** Optional observers of what the engine does. */
@@ -15,17 +17,22 @@ export interface EngineHooks {
   onWrite?: (statement: string) => void;
 }
 
-/** The server a Runner speaks to, and the admin password, which is redacted from every error. */
+/**
+ * The server a Runner speaks to, and the admin password, which is redacted from every error; the TLS settings
+ * let a failed handshake or login say what failed.
+ */
 export interface RunnerServer {
   host: string;
   port: number;
   password: string;
+  tls?: ConnectionSettings['tls'];
 }
 
 export class Runner {
   /** Always redacted: the admin password. */
   private readonly secrets: readonly string[];
   private readonly target: SqlTarget;
+  private readonly tls: TlsContext | undefined;
   /** The pool as catalog readers see it: every query in a span. */
   private readonly tracedReader: Reader;
 
@@ -36,6 +43,7 @@ export class Runner {
     private readonly hooks: EngineHooks = {},
   ) {
     this.secrets = [server.password];
+    this.tls = server.tls === undefined ? undefined : tlsContext(server.host, server.tls);
     this.target = { system: flavor, host: server.host, port: server.port };
     // The catalog readers pass statement text and values only; the cast restores mysql2's generic overloads.
     const query = (sql: string, values?: QueryValues) =>
@@ -55,7 +63,7 @@ export class Runner {
     try {
       await inSqlSpan(this.target, sql, () => this.pool.query(sql));
     } catch (err) {
-      throw toEngineError(err, doing, [...this.secrets, ...passwords]);
+      throw toEngineError(err, doing, [...this.secrets, ...passwords], this.tls);
     }
   }
 
@@ -69,7 +77,7 @@ export class Runner {
     try {
       await inSqlSpan(this.target, statement.sql, () => this.pool.query(statement.sql, statement.values));
     } catch (err) {
-      throw toEngineError(err, doing, this.secrets);
+      throw toEngineError(err, doing, this.secrets, this.tls);
     }
   }
 
@@ -79,7 +87,7 @@ export class Runner {
     try {
       return await fn(this.tracedReader);
     } catch (err) {
-      throw toEngineError(err, doing, this.secrets);
+      throw toEngineError(err, doing, this.secrets, this.tls);
     }
   }
 

@@ -3,11 +3,13 @@
 // the created users prove what their privileges allow and deny.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { DatabaseGrantParameters } from '../../../src/apis/database-grant.ts';
 import {
   InvalidNameError,
   UnsupportedError,
   type AppliedGrant,
   type Engine,
+  type Grantee,
 } from '../../../src/engines/engine.ts';
 import { createMysqlEngine } from '../../../src/engines/mysql/engine.ts';
 import { OwnedElsewhereError } from '../../../src/engines/mysql/errors.ts';
@@ -572,6 +574,245 @@ describe('MariaDB engine: roles and grants', () => {
       await engine.dropRole(role);
     }
     assert.equal((await engine.observeRole(role, { instanceRef })).exists, false);
+  });
+});
+
+describe('MariaDB engine: grants converge to the spec at their scope', () => {
+  let database: string;
+  let second: string;
+  before(async () => {
+    database = uniqueName('sdb');
+    second = uniqueName('sdb');
+    await engine.createDatabase(database, { instanceRef }, owner);
+    await engine.createDatabase(second, { instanceRef }, owner);
+    await asAdmin(admin, async (conn) => {
+      await conn.query(`CREATE TABLE \`${database}\`.items (id INT PRIMARY KEY, price INT, secret INT)`);
+      await conn.query(`INSERT INTO \`${database}\`.items VALUES (1, 10, 99)`);
+      await conn.query(`CREATE TABLE \`${database}\`.other (id INT)`);
+    });
+  });
+  after(async () => {
+    await engine.dropDatabase(database);
+    await engine.dropDatabase(second);
+  });
+
+  /** A fresh user on host %, dropped after `fn`. */
+  async function withUser(fn: (user: string, password: string) => Promise<void>): Promise<void> {
+    const user = uniqueName('su');
+    const password = `pw-${crypto.randomUUID()}`;
+    await engine.createUser(user, { instanceRef }, { password, owner });
+    try {
+      await fn(user, password);
+    } finally {
+      await engine.dropUser(user, { instanceRef });
+    }
+  }
+
+  const grants = (user: string) =>
+    asAdmin(admin, async (conn) => (await showGrants(conn, user, '%')).join('\n'));
+  /** The database name as a GRANT typed by hand spells it: `_` unescaped (a wildcard). */
+  const verbatim = (db: string) => `\`${db}\``;
+  /** As this engine writes it: `_` escaped. */
+  const escaped = (db: string) => `\`${db.replaceAll('_', '\\_')}\``;
+
+  /** Observes the drift, applies once, and checks the grant is then converged and idle. */
+  async function converges(
+    grantee: Grantee,
+    desired: DatabaseGrantParameters,
+    applied: AppliedGrant,
+    drift: string[],
+  ): Promise<string[]> {
+    const seen = await engine.observeGrant(grantee, desired, applied);
+    assert.equal(seen.exists, true);
+    assert.deepEqual(seen.differences.sort(), drift.sort());
+    const sent = await writesDuring(() => engine.applyGrant(grantee, desired, applied));
+    assert.deepEqual((await engine.observeGrant(grantee, desired, applied)).differences, []);
+    assert.deepEqual(await writesDuring(() => engine.applyGrant(grantee, desired, applied)), [], 'idle');
+    return sent;
+  }
+
+  it('revokes a database privilege added by hand, however the GRANT spelled the database', async () => {
+    await withUser(async (user, password) => {
+      const grantee = { kind: 'user' as const, name: user, hosts: ['%'] };
+      const desired = { instanceRef, database, mysql: { database: { privileges: ['SELECT' as const] } } };
+      const applied = await engine.applyGrant(grantee, desired, undefined);
+      await asAdmin(admin, (conn) => conn.query(`GRANT DELETE ON ${escaped(database)}.* TO ?@'%'`, [user]));
+      await asUser(admin, { user, password, database }, (conn) =>
+        conn.query('DELETE FROM items WHERE id = 0'),
+      );
+      const sent = await converges(grantee, desired, applied, [
+        `DELETE ON DATABASE \`${database}\` not in the spec, to be revoked from '${user}'@'%'`,
+      ]);
+      assert.deepEqual(sent, [`REVOKE DELETE ON ${escaped(database)}.* FROM '${user}'@'%'`]);
+      assert.doesNotMatch(await grants(user), /DELETE/);
+      await asUser(admin, { user, password, database }, async (conn) => {
+        await assert.rejects(conn.query('DELETE FROM items WHERE id = 0'), /denied/);
+        await queryRows(conn, 'SELECT id FROM items');
+      });
+
+      // Typed by hand, the name's _ stays a wildcard: a row of its own, for this database (where the engine's
+      // escaped row shadows it) and every name its _ matches.
+      await asAdmin(admin, (conn) => conn.query(`GRANT DELETE ON ${verbatim(database)}.* TO ?@'%'`, [user]));
+      const again = await converges(grantee, desired, applied, [
+        `DELETE ON DATABASE PATTERN \`${database}\` not in the spec, to be revoked from '${user}'@'%'`,
+      ]);
+      assert.deepEqual(again, [`REVOKE DELETE ON ${verbatim(database)}.* FROM '${user}'@'%'`]);
+      assert.doesNotMatch(await grants(user), /DELETE/);
+      assert.match(await grants(user), /GRANT SELECT ON `.+`\.\*/);
+    });
+  });
+
+  it('revokes a table privilege added by hand on a listed table, and one on a listed column', async () => {
+    await withUser(async (user, password) => {
+      const grantee = { kind: 'user' as const, name: user, hosts: ['%'] };
+      const desired = {
+        instanceRef,
+        database,
+        mysql: {
+          tables: [{ name: 'items', privileges: ['SELECT' as const] }],
+          columns: [{ table: 'items', columns: ['price'], privileges: ['UPDATE' as const] }],
+        },
+      };
+      const applied = await engine.applyGrant(grantee, desired, undefined);
+      await asAdmin(admin, async (conn) => {
+        await conn.query(`GRANT DELETE ON \`${database}\`.items TO ?@'%'`, [user]);
+        await conn.query(`GRANT INSERT (price) ON \`${database}\`.items TO ?@'%'`, [user]);
+      });
+      const sent = await converges(grantee, desired, applied, [
+        `DELETE ON TABLE \`${database}\`.\`items\` not in the spec, to be revoked from '${user}'@'%'`,
+        `INSERT (\`price\`) ON TABLE \`${database}\`.\`items\` not in the spec, to be revoked from '${user}'@'%'`,
+      ]);
+      assert.equal(sent.length, 2, sent.join('\n'));
+      const text = await grants(user);
+      assert.doesNotMatch(text, /DELETE|INSERT/, text);
+      assert.match(text, /GRANT SELECT, UPDATE \(`price`\) ON `.+`\.`items`/, text);
+      await asUser(admin, { user, password, database }, async (conn) => {
+        await assert.rejects(conn.query('DELETE FROM items WHERE id = 0'), /denied/);
+        await conn.query('UPDATE items SET price = 12 WHERE id = 1');
+      });
+    });
+  });
+
+  it('revokes a GRANT OPTION added by hand on the server, the database and a table', async () => {
+    await withUser(async (user) => {
+      const grantee = { kind: 'user' as const, name: user, hosts: ['%'] };
+      const desired = {
+        instanceRef,
+        database,
+        mysql: {
+          global: { privileges: ['PROCESS' as const] },
+          database: { privileges: ['SELECT' as const] },
+          tables: [{ name: 'items', privileges: ['INSERT' as const] }],
+        },
+      };
+      const applied = await engine.applyGrant(grantee, desired, undefined);
+      await asAdmin(admin, async (conn) => {
+        await conn.query(`GRANT USAGE ON *.* TO ?@'%' WITH GRANT OPTION`, [user]);
+        await conn.query(`GRANT SELECT ON ${escaped(database)}.* TO ?@'%' WITH GRANT OPTION`, [user]);
+        // Given with a column privilege, the table's grant option has no row in information_schema.
+        await conn.query(`GRANT SELECT (id) ON \`${database}\`.items TO ?@'%' WITH GRANT OPTION`, [user]);
+      });
+      const label = `'${user}'@'%'`;
+      await converges(grantee, desired, applied, [
+        `GRANT OPTION ON *.* not in the spec, to be revoked from ${label}`,
+        `GRANT OPTION ON DATABASE \`${database}\` not in the spec, to be revoked from ${label}`,
+        `GRANT OPTION ON TABLE \`${database}\`.\`items\` not in the spec, to be revoked from ${label}`,
+      ]);
+      const text = await grants(user);
+      assert.doesNotMatch(text, /WITH GRANT OPTION/, text);
+      // The column privilege is on a column the grant does not list: not its to take.
+      assert.match(text, /SELECT \(`id`\)/, text);
+    });
+  });
+
+  it('leaves privileges alone on objects the grant does not name', async () => {
+    await withUser(async (user) => {
+      const grantee = { kind: 'user' as const, name: user, hosts: ['%'] };
+      const desired = {
+        instanceRef,
+        database,
+        mysql: {
+          database: { privileges: ['SELECT' as const] },
+          columns: [{ table: 'items', columns: ['price'], privileges: ['UPDATE' as const] }],
+        },
+      };
+      const applied = await engine.applyGrant(grantee, desired, undefined);
+      await asAdmin(admin, async (conn) => {
+        await conn.query(`GRANT RELOAD ON *.* TO ?@'%'`, [user]);
+        await conn.query(`GRANT SELECT ON ${escaped(second)}.* TO ?@'%'`, [user]);
+        await conn.query(`GRANT DELETE ON \`${database}\`.other TO ?@'%'`, [user]);
+        await conn.query(`GRANT INSERT ON \`${database}\`.items TO ?@'%'`, [user]);
+        await conn.query(`GRANT SELECT (secret) ON \`${database}\`.items TO ?@'%'`, [user]);
+      });
+      const before = await grants(user);
+      assert.deepEqual((await engine.observeGrant(grantee, desired, applied)).differences, []);
+      assert.deepEqual(await writesDuring(() => engine.applyGrant(grantee, desired, applied)), []);
+      assert.equal(await grants(user), before);
+      assert.match(before, /RELOAD ON \*\.\*/);
+      assert.match(before, /DELETE ON `.+`\.`other`/);
+      assert.match(before, /SELECT \(`secret`\), INSERT, UPDATE \(`price`\) ON `.+`\.`items`/);
+    });
+  });
+
+  it('keeps two grants of one grantee on two databases stable, each correcting only its own', async () => {
+    await withUser(async (user) => {
+      const grantee = { kind: 'user' as const, name: user, hosts: ['%'] };
+      const a = { instanceRef, database, mysql: { database: { privileges: ['SELECT' as const] } } };
+      const b = {
+        instanceRef,
+        database: second,
+        mysql: { database: { privileges: ['SELECT' as const, 'INSERT' as const] } },
+      };
+      const appliedA = await engine.applyGrant(grantee, a, undefined);
+      const appliedB = await engine.applyGrant(grantee, b, undefined);
+      for (let round = 0; round < 2; round++) {
+        const sent = await writesDuring(async () => {
+          assert.deepEqual((await engine.observeGrant(grantee, a, appliedA)).differences, []);
+          assert.deepEqual((await engine.observeGrant(grantee, b, appliedB)).differences, []);
+          await engine.applyGrant(grantee, a, appliedA);
+          await engine.applyGrant(grantee, b, appliedB);
+        });
+        assert.deepEqual(sent, [], `round ${String(round)}`);
+      }
+      // Drift on the second database is the second grant's alone.
+      await asAdmin(admin, (conn) => conn.query(`GRANT DELETE ON ${escaped(second)}.* TO ?@'%'`, [user]));
+      assert.deepEqual((await engine.observeGrant(grantee, a, appliedA)).differences, []);
+      await converges(grantee, b, appliedB, [
+        `DELETE ON DATABASE \`${second}\` not in the spec, to be revoked from '${user}'@'%'`,
+      ]);
+      const text = await grants(user);
+      assert.match(
+        text,
+        new RegExp(`GRANT SELECT ON ${escaped(database).replaceAll('\\', '\\\\')}\\.\\*`),
+        text,
+      );
+      assert.match(text, /GRANT SELECT, INSERT ON `.+`\.\*/, text);
+    });
+  });
+
+  it('reads a role’s server-wide privileges back (MariaDB leaves roles out of USER_PRIVILEGES)', async () => {
+    const role = uniqueName('srole');
+    await engine.createRole(role, { instanceRef }, owner);
+    const grantee = { kind: 'role' as const, name: role };
+    const desired = { instanceRef, mysql: { global: { privileges: ['PROCESS' as const] } } };
+    try {
+      const applied = await engine.applyGrant(grantee, desired, undefined);
+      assert.deepEqual((await engine.observeGrant(grantee, desired, applied)).differences, []);
+      assert.deepEqual(await writesDuring(() => engine.applyGrant(grantee, desired, applied)), []);
+      await asAdmin(admin, (conn) => conn.query(`GRANT RELOAD ON *.* TO ${role} WITH GRANT OPTION`));
+      await converges(grantee, desired, applied, [
+        `GRANT OPTION ON *.* not in the spec, to be revoked from '${role}'@''`,
+        `RELOAD ON *.* not in the spec, to be revoked from '${role}'@''`,
+      ]);
+      const text = await asAdmin(admin, async (conn) =>
+        (await queryRows(conn, 'SHOW GRANTS FOR ?', [role]))
+          .map((r) => String(Object.values(r)[0]))
+          .join('\n'),
+      );
+      assert.match(text, /^GRANT PROCESS ON \*\.\* TO `[^`]+`$/m, text);
+    } finally {
+      await engine.dropRole(role);
+    }
   });
 });
 

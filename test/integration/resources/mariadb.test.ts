@@ -1,6 +1,6 @@
 // Every SQL kind on the harness's real MariaDB through the provider's runtime and the real API server: one
 // account per allowed host, database-level and table-level grants read back with SHOW GRANTS, revocation of
-// what leaves the spec, drift reverted, deletion and orphaning.
+// what leaves the spec, drift reverted in both directions, deletion and orphaning.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import mysql from 'mysql2/promise';
@@ -184,6 +184,79 @@ describe('SQL kinds on MariaDB', () => {
       [],
     );
     assert.equal(await schemaExists(db), false);
+  });
+
+  it('revokes a privilege granted by hand within a poll, while the grant stays Ready', async () => {
+    // No _ in the name: typed by hand, GRANT … ON `db`.* then names exactly the row the provider manages.
+    const db = `drift${tag}`;
+    const user = `drifter_${tag}`;
+    await p.create(
+      'Database',
+      'drift',
+      { forProvider: { instanceRef: { name: 'maria' } } },
+      { 'crossplane.io/external-name': db },
+    );
+    await p.create(
+      'DatabaseUser',
+      'drifter',
+      {
+        forProvider: { instanceRef: { name: 'maria' }, connectionDatabase: db },
+        writeConnectionSecretToRef: { name: 'drifter-conn' },
+      },
+      { 'crossplane.io/external-name': user },
+    );
+    await p.create('DatabaseGrant', 'drifter-read', {
+      forProvider: {
+        instanceRef: { name: 'maria' },
+        userRef: { name: 'drifter' },
+        databaseRef: { name: 'drift' },
+        mysql: { database: { privileges: ['SELECT'] } },
+      },
+    });
+    await p.ready('DatabaseGrant', 'drifter-read');
+    await asAdmin(`CREATE TABLE \`${db}\`.t (id INT)`);
+    const secret = await p.secretData('drifter-conn');
+    const login = { user, password: secret['password'] ?? '', database: db };
+    const showGrants = async () =>
+      (await asAdmin<Record<string, string>[]>(`SHOW GRANTS FOR '${user}'@'%'`))
+        .map((g) => Object.values(g)[0] ?? '')
+        .join('\n');
+
+    const updates = async () =>
+      (await p.samples('dbops_grant_operations_total'))
+        .filter((s) => s.labels['operation'] === 'update' && s.labels['status'] === 'success')
+        .reduce((sum, s) => sum + s.value, 0);
+    const updatesBefore = await updates();
+
+    await asAdmin(`GRANT DELETE ON \`${db}\`.* TO '${user}'@'%'`);
+    const notReady: string[] = [];
+    await eventually(
+      'DELETE revoked',
+      async () => {
+        const mg = await p.get('DatabaseGrant', 'drifter-read');
+        const ready = mg?.status?.conditions?.find((c) => c.type === 'Ready');
+        if (ready?.status !== 'True') notReady.push(JSON.stringify(ready));
+        return /DELETE/.test(await showGrants()) ? undefined : true;
+      },
+      // One poll (1.5 s) and the Update it starts, with room for a loaded machine.
+      4_000,
+    );
+    assert.deepEqual(notReady, [], 'the grant left Ready');
+    // The provider revoked it: an Update ran (a login check right after the GRANT could race the poll).
+    assert.ok((await updates()) > updatesBefore, 'no Update ran');
+    await assert.rejects(run(login, 'DELETE FROM t'), /command denied/);
+    await run(login, 'SELECT id FROM t');
+    assert.match(await showGrants(), /GRANT SELECT ON `drift\d+`\.\*/);
+    await p.ready('DatabaseGrant', 'drifter-read');
+
+    for (const [kind, name] of [
+      ['DatabaseGrant', 'drifter-read'],
+      ['DatabaseUser', 'drifter'],
+      ['Database', 'drift'],
+    ] as const) {
+      await p.delete(kind, name);
+      await p.gone(kind, name);
+    }
   });
 
   it('orphans the database when Delete is left out of managementPolicies', async () => {

@@ -3,13 +3,16 @@
 import { grantOption, objectKey, type Privilege, type Target } from '../privileges.ts';
 import { grantDatabase, id } from './quote.ts';
 
-/** The ON clause. Only the database level treats `_` and `%` as wildcards, so only it escapes them. */
+/**
+ * The ON clause. Only the database level treats `_` and `%` as wildcards, so only it escapes them; a row read
+ * back with its name verbatim (a wildcard pattern given by hand) is addressed verbatim, to revoke that row.
+ */
 export function onClause(target: Target): string {
   switch (target.level) {
     case 'global':
       return '*.*';
     case 'database':
-      return `${grantDatabase(target.database)}.*`;
+      return `${target.wildcard === true ? id(target.database) : grantDatabase(target.database)}.*`;
     case 'table':
     case 'column':
       return `${id(target.database)}.${id(target.table)}`;
