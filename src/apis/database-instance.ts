@@ -16,6 +16,19 @@ export type Engine = (typeof engines)[number];
 
 export const tlsModes = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 
+/** A set of namespaces, "*" meaning all, besides the instance's own (which always counts). */
+function namespaces(description: string) {
+  return opt(
+    setOf(
+      namespaceName('A namespace, or "*" for all namespaces.', {
+        pattern: '^(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$',
+      }),
+      description,
+      { maxItems: 256 },
+    ),
+  );
+}
+
 const Connection = obj(
   {
     host: str('Host name or IP address of the server.', { minLength: 1, maxLength: 253 }),
@@ -139,16 +152,15 @@ export const DatabaseInstanceParameters = obj(
         'MySQL and MariaDB session settings.',
       ),
     ),
-    allowedNamespaces: opt(
-      setOf(
-        namespaceName('A namespace, or "*" for all namespaces.', {
-          pattern: '^(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$',
-        }),
-        'Namespaces whose resources may use this instance through instanceRef. Its own namespace is always ' +
-          'allowed and is the only one when this is empty. References from other namespaces are refused with ' +
-          'a condition saying so.',
-        { maxItems: 256 },
-      ),
+    allowedNamespaces: namespaces(
+      'Namespaces whose resources may use this instance through instanceRef. Its own namespace is always ' +
+        'allowed and is the only one when this is empty. References from other namespaces are refused with ' +
+        'a condition saying so.',
+    ),
+    adoptionNamespaces: namespaces(
+      'Namespaces whose objects may adopt (annotation dbops.dbprovision.io/adopt) databases and accounts ' +
+        'on this server that no object owns, such as ones a DBA made by hand. Its own namespace always may; ' +
+        'no other does when this is empty: adopting a login hands its password to the adopter.',
     ),
     protectedNames: opt(
       setOf(

@@ -46,9 +46,7 @@ const PostgresDatabase = obj(
               maxLength: 63,
               pattern: '^[a-z0-9_-]+$',
             }),
-            schema: opt(
-              sqlName('Schema to install the extension into; defaults to the first in search_path.'),
-            ),
+            schema: opt(sqlName('Schema to install the extension into; defaults to public.')),
             version: opt(
               str('Extension version; defaults to the default version.', {
                 maxLength: 64,

@@ -31,12 +31,14 @@ export interface SchemaRow {
   sizeBytes: number;
 }
 
+// information_schema compares names without regard to case: `Orders` would find `orders`, another object
+// (and on a case-sensitive server, another database). BINARY compares them as the server stores them.
 function schemaQuery(name: string): Statement {
   return {
     sql:
       'SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation,' +
-      ' (SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?) AS size' +
-      ' FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      ' (SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES WHERE BINARY TABLE_SCHEMA = ?) AS size' +
+      ' FROM information_schema.SCHEMATA WHERE BINARY SCHEMA_NAME = ?',
     values: [name, name],
   };
 }
@@ -94,7 +96,7 @@ export async function readSchemaOwned(db: Reader, name: string): Promise<Owned<S
 export async function readSessions(db: Reader, database: string): Promise<number[]> {
   const found = await rows(
     db,
-    'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = ? AND ID <> CONNECTION_ID()',
+    'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE BINARY DB = ? AND ID <> CONNECTION_ID()',
     [database],
   );
   return found.map((r) => Number(r['id']));

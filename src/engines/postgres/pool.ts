@@ -5,7 +5,9 @@
 // others wait are closed too, so slots go round in arrival order across all databases.
 import pg from 'pg';
 import { InvalidNameError, UnsupportedError, type ConnectionSettings } from '../engine.ts';
+import { tlsContext, type TlsContext } from '../tls.ts';
 import { BatchedRead } from './batched-read.ts';
+import { explainConnectFailure } from './errors.ts';
 import { tlsOptions } from './tls.ts';
 import { traceQueries } from './traced-query.ts';
 
@@ -105,9 +107,12 @@ export class Connections {
   private readonly others = new Map<string, pg.Pool>();
   private readonly batches = new Map<string, BatchedRead<unknown>>();
   readonly adminDatabase: string;
+  /** What a failed connect may say about TLS. */
+  private readonly tls: TlsContext;
 
   constructor(private readonly settings: ConnectionSettings) {
     this.adminDatabase = settings.database ?? 'postgres';
+    this.tls = tlsContext(settings.host, settings.tls);
     this.budget = new ConnectionBudget(Math.max(1, settings.maxConnections), () => {
       this.evictIdle();
     });
@@ -128,6 +133,10 @@ export class Connections {
       // No pool-level timeout: pg-pool would count the queue wait for a free connection against it.
       connectionTimeoutMillis: 0,
       application_name: s.applicationName ?? 'provider-dbops',
+      // Inside a tenant's database, its owner decides the database's search_path (ALTER DATABASE … SET), and
+      // a view or function named like a catalog would run as the admin login at our next catalog read. A
+      // setting the client sends wins over the database's: only the system catalogs are looked up by name.
+      options: '-c search_path=pg_catalog,pg_temp',
       Client: budgetedClient(this.budget, s.connectTimeoutMs),
     };
     if (s.statementTimeoutMs !== undefined) config.statement_timeout = s.statementTimeoutMs;
@@ -169,7 +178,12 @@ export class Connections {
 
   /** Runs `work` on one connection to `database` (the admin database when undefined). */
   async with<T>(database: string | undefined, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.poolFor(database).connect();
+    // A connection that failed in TLS says what failed, with the mode, the host and where the CAs come from.
+    const client = await this.poolFor(database)
+      .connect()
+      .catch((err: unknown) => {
+        throw explainConnectFailure(err, this.tls);
+      });
     let broken: Error | undefined;
     try {
       return await work(client);

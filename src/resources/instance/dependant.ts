@@ -2,6 +2,7 @@
 // connector that hands the kind's client a usable instance and its engine, or fails with a message a user
 // understands before any SQL is sent.
 import type { DatabaseInstance } from '../../apis/database-instance.ts';
+import { namespaceAllowed } from '../../apis/references.ts';
 import { kinds } from '../../apis/registry.ts';
 import type { Engine, Observed, OwnedClass } from '../../engines/engine.ts';
 import type { KubeApi, ResourceType } from '../../kube/api.ts';
@@ -193,7 +194,13 @@ export function ownerKindOnInstance<T extends Dependant>(
       if (mg.metadata.deletionTimestamp !== undefined) return releasedClient(message);
       throw new OwnershipConflictError(message);
     }
-    const ownership = new OwnershipGuard(on.engine, owns, name, mg);
+    const { adoptionNamespaces } = on.instance.spec.forProvider;
+    const mayAdopt = namespaceAllowed(
+      adoptionNamespaces,
+      on.instance.metadata.namespace ?? '',
+      mg.metadata.namespace ?? '',
+    );
+    const ownership = new OwnershipGuard(on.engine, { objectClass: owns, serverName: name, mayAdopt }, mg);
     return ownership.guard(counted(ctx, type, { ...on, mg }, await client(mg, { ...on, ownership }, signal)));
   });
   return dependantKind(type, ctx, connector);

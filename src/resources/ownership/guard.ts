@@ -42,12 +42,16 @@ export class OwnershipGuard {
   private decision: OwnershipDecision | undefined;
   private recorded: string | undefined;
 
+  private readonly objectClass: OwnedClass;
+  private readonly serverName: string;
+  private readonly mayAdopt: boolean;
+
   constructor(
     private readonly engine: Engine,
-    private readonly objectClass: OwnedClass,
-    private readonly serverName: string,
+    target: { objectClass: OwnedClass; serverName: string; mayAdopt: boolean },
     mg: ManagedResource,
   ) {
+    ({ objectClass: this.objectClass, serverName: this.serverName, mayAdopt: this.mayAdopt } = target);
     this.owner = { kind: mg.kind, namespace: mg.metadata.namespace ?? '', name: mg.metadata.name };
     this.record = ownershipRecord(this.owner);
   }
@@ -65,6 +69,7 @@ export class OwnershipGuard {
       writes: writes(mg),
       deleting: mg.metadata.deletionTimestamp !== undefined,
       adopt: mg.metadata.annotations?.[adoptAnnotation] === 'true',
+      mayAdopt: this.mayAdopt,
       ownedBefore: managedByOf(mg) === describeOwner(this.owner),
       vanishReported,
     });

@@ -16,6 +16,8 @@ export interface OwnershipFacts {
   deleting: boolean;
   /** The user asked to take over an existing, unowned object (the adopt annotation). */
   adopt: boolean;
+  /** The object's namespace may adopt on this instance (its own, or listed in adoptionNamespaces). */
+  mayAdopt: boolean;
   /** The object's status says it owned the server object when it last looked. */
   ownedBefore: boolean;
   /** The vanishing has already been reported (the Vanished condition), so re-creating may go ahead. */
@@ -49,6 +51,17 @@ function isRecord(recorded: string | undefined): boolean {
   return recorded !== undefined && parseRecord(recorded) !== undefined;
 }
 
+/** How an unowned object could be taken over, or why this object may not. */
+function adoptionHint(facts: OwnershipFacts): string {
+  if (!facts.mayAdopt) {
+    return (
+      "; this namespace may not adopt it: only the DatabaseInstance's namespace and its adoptionNamespaces " +
+      'may take over objects nobody owns'
+    );
+  }
+  return `; to take it over, set the annotation ${adoptAnnotation}: "true"`;
+}
+
 /** Being deleted: drop only its own object; let go of anything else. */
 function whenDeleting(facts: OwnershipFacts): OwnershipDecision {
   if (!facts.exists || facts.recorded === facts.record) return { action: 'manage' };
@@ -59,9 +72,8 @@ function whenDeleting(facts: OwnershipFacts): OwnershipDecision {
 function whenExisting(facts: OwnershipFacts): OwnershipDecision {
   if (facts.recorded === facts.record) return { action: 'manage' };
   const owned = isRecord(facts.recorded);
-  if (!owned && facts.adopt) return { action: 'adopt' };
-  const hint = owned ? '' : `; to take it over, set the annotation ${adoptAnnotation}: "true"`;
-  return { action: 'conflict', message: `${heldBy(facts.recorded)}${hint}` };
+  if (!owned && facts.adopt && facts.mayAdopt) return { action: 'adopt' };
+  return { action: 'conflict', message: `${heldBy(facts.recorded)}${owned ? '' : adoptionHint(facts)}` };
 }
 
 /** It is absent: another's ledger row keeps the name; what this object had is reported vanished first. */

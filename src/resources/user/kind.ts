@@ -109,9 +109,11 @@ function details(mg: DatabaseUser, on: OnInstance, password: string): Connection
 
 /** Records that the server now has the planned password. */
 function passwordSet(mg: DatabaseUser, plan: PasswordPlan): void {
+  const managedBy = mg.status?.atProvider?.managedBy;
   mg.status = {
     ...mg.status,
     atProvider: {
+      ...(managedBy === undefined ? {} : { managedBy }),
       username: serverName(mg),
       lastPasswordChange: formatTimestamp(new Date()),
       ...(plan.sourceVersion === undefined ? {} : { passwordSecretVersion: plan.sourceVersion }),

@@ -291,8 +291,9 @@ describe('SQL kinds on PostgreSQL', () => {
       /protected: set forProvider.deletionProtection to false/,
     );
     assert.equal(await databaseExists(guarded), true);
+    // The series exists from the start (at zero, so the first failure would show); it must stay there.
     const failedDeletes = (await p.samples('dbops_database_operations_total')).filter(
-      (s) => s.labels['operation'] === 'delete' && s.labels['status'] === 'failure',
+      (s) => s.labels['operation'] === 'delete' && s.labels['status'] === 'failure' && s.value > 0,
     );
     assert.deepEqual(failedDeletes, [], 'a refusal the user asked for is not a failed delete');
     await p.patchSpec('Database', 'guarded', { forProvider: { deletionProtection: false } });

@@ -57,9 +57,13 @@ export function dropDatabaseSql(name: string): string {
   return `DROP DATABASE IF EXISTS ${ident('database', name)} WITH (FORCE)`;
 }
 
+/**
+ * The provider's sessions search pg_catalog only (pool.ts), so an extension without a schema of its own goes
+ * to public, where a session with PostgreSQL's default search_path would have put it.
+ */
 export function createExtensionSql(e: ExtensionSpec): string {
   let sql = `CREATE EXTENSION IF NOT EXISTS ${ident('extension', e.name)}`;
-  if (e.schema !== undefined) sql += ` SCHEMA ${ident('schema', e.schema)}`;
+  sql += ` SCHEMA ${ident('schema', e.schema ?? 'public')}`;
   if (e.version !== undefined) sql += ` VERSION ${literal('extension version', e.version)}`;
   return sql;
 }

@@ -80,7 +80,7 @@ describe('diffDatabase', () => {
       plan.map((c) => [c.in, c.sql]),
       [
         ['admin', 'ALTER DATABASE "db" WITH CONNECTION LIMIT 1'],
-        ['database', 'CREATE EXTENSION IF NOT EXISTS "citext"'],
+        ['database', 'CREATE EXTENSION IF NOT EXISTS "citext" SCHEMA "public"'],
       ],
     );
   });

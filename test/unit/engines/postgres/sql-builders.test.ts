@@ -83,6 +83,11 @@ describe('database statements', () => {
       sql: db.createExtensionSql({ name: 'hstore', schema: 'ext', version: '1.7' }),
       want: 'CREATE EXTENSION IF NOT EXISTS "hstore" SCHEMA "ext" VERSION \'1.7\'',
     },
+    // The provider's sessions search pg_catalog only, so "the default schema" is named: public.
+    'extension without a schema': {
+      sql: db.createExtensionSql({ name: 'citext' }),
+      want: 'CREATE EXTENSION IF NOT EXISTS "citext" SCHEMA "public"',
+    },
     'extension update': {
       sql: db.updateExtensionSql('hstore', '1.8'),
       want: 'ALTER EXTENSION "hstore" UPDATE TO \'1.8\'',

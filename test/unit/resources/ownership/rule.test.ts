@@ -14,6 +14,7 @@ const base: OwnershipFacts = {
   writes: true,
   deleting: false,
   adopt: false,
+  mayAdopt: true,
   ownedBefore: false,
   vanishReported: false,
 };
