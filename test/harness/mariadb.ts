@@ -13,6 +13,10 @@ export interface MariaDbServer {
   readonly admin: DatabaseLogin;
   readonly version: string;
   readonly dir: string;
+  /** Stops the server but keeps its data, as an outage would. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -107,43 +111,51 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
       { ...(account ?? {}), stdio: ['ignore', 'ignore', 'pipe'] },
     );
     const port = await freePort();
-    proc = startProcess({
-      name: 'mariadbd',
-      command: mariadbd,
-      args: [
-        '--no-defaults',
-        `--datadir=${data}`,
-        `--socket=${socketPath}`,
-        `--port=${port}`,
-        `--bind-address=${(options.bindAddresses ?? ['127.0.0.1']).join(',')}`,
-        `--pid-file=${join(dir, 'mariadb.pid')}`,
-        '--skip-name-resolve',
-        '--skip-log-bin',
-        '--innodb-buffer-pool-size=64M',
-        '--innodb-flush-log-at-trx-commit=0',
-        '--max-connections=300',
-        ...(options.tls ? installTls(dir, options.tls, account) : []),
-      ],
-      logFile: join(dir, 'mariadb.log'),
-      account,
-    });
     const root = { socketPath, user: 'root' };
-    await waitUntilReady(
-      proc,
-      async () => {
-        const conn = await mysql.createConnection({ ...root, connectTimeout: 2000 });
-        await conn.end();
-        return true;
-      },
-      60_000,
-    );
+    const launch = async (): Promise<void> => {
+      const started = startProcess({
+        name: 'mariadbd',
+        command: mariadbd,
+        args: [
+          '--no-defaults',
+          `--datadir=${data}`,
+          `--socket=${socketPath}`,
+          `--port=${port}`,
+          `--bind-address=${(options.bindAddresses ?? ['127.0.0.1']).join(',')}`,
+          `--pid-file=${join(dir, 'mariadb.pid')}`,
+          '--skip-name-resolve',
+          '--skip-log-bin',
+          '--innodb-buffer-pool-size=64M',
+          '--innodb-flush-log-at-trx-commit=0',
+          '--max-connections=300',
+          ...(options.tls ? installTls(dir, options.tls, account) : []),
+        ],
+        logFile: join(dir, 'mariadb.log'),
+        account,
+      });
+      proc = started;
+      await waitUntilReady(
+        started,
+        async () => {
+          const conn = await mysql.createConnection({ ...root, connectTimeout: 2000 });
+          await conn.end();
+          return true;
+        },
+        60_000,
+      );
+    };
+    const halt = async (): Promise<void> => {
+      await proc?.stop();
+      proc = undefined;
+    };
+    await launch();
     const conn = await mysql.createConnection(root);
     try {
       await conn.query(`CREATE USER ?@'%' IDENTIFIED BY ?`, [mariadbAdminUser, password]);
       await conn.query(`GRANT ${adminPrivileges} ON *.* TO ?@'%' WITH GRANT OPTION`, [mariadbAdminUser]);
       const [rows] = await conn.query<mysql.RowDataPacket[]>('SELECT VERSION() AS version');
       const admin = { host: '127.0.0.1', port, user: mariadbAdminUser, password };
-      return { admin, version: String(rows[0]?.['version']), dir, stop };
+      return { admin, version: String(rows[0]?.['version']), dir, halt, resume: launch, stop };
     } finally {
       await conn.end();
     }
