@@ -1,6 +1,7 @@
 // The provider entrypoint and composition root: flags → config → wiring → start, and stop on SIGTERM.
 import { kinds } from './apis/registry.ts';
-import { FlagError, parseProviderFlags, type ProviderConfig } from './config/flags.ts';
+import { configOrExit } from './config/config-or-exit.ts';
+import { parseProviderFlags } from './config/flags.ts';
 import { createKubeApi } from './kube/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { redactSecrets } from './log/redact.ts';
@@ -16,23 +17,8 @@ import { startTracing } from './tracing/start.ts';
 
 const leaseName = 'crossplane-leader-election-provider-dbops';
 
-function readConfig(): ProviderConfig {
-  try {
-    const parsed = parseProviderFlags(process.argv.slice(2), process.env);
-    if (parsed.kind === 'help') {
-      process.stdout.write(parsed.usage);
-      process.exit(0);
-    }
-    return parsed.config;
-  } catch (err) {
-    if (!(err instanceof FlagError)) throw err;
-    process.stderr.write(`provider: ${err.message}\n`);
-    process.exit(2);
-  }
-}
-
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = configOrExit('provider', () => parseProviderFlags(process.argv.slice(2), process.env));
   const log: Logger = createLogger({ level: config.logLevel, format: config.logFormat });
   // Before anything that makes spans; a no-op (nothing loaded) when no endpoint is configured.
   const tracing = await startTracing(

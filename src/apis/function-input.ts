@@ -1,7 +1,7 @@
 // The composition function's Input: the `input` block of a Composition pipeline step that calls
-// function-dbops. Its CRD only documents the shape (Crossplane does not install it); the function reads the
-// same fields in src/function/app-database/spec.ts.
-import { Type } from 'typebox';
+// function-dbops. Its CRD only documents the shape (Crossplane does not install it); the function checks and
+// defaults every Input with this same schema (src/function/app-database/input.ts), so the two cannot drift.
+import { Type, type Static } from 'typebox';
 import { engines } from './database-instance.ts';
 import { namespaceName, objectName } from './names.ts';
 import type { KindDefinition } from './registry.ts';
@@ -10,7 +10,7 @@ import { envelope } from './common.ts';
 
 export const functionInputGroup = 'function.dbops.dbprovision.io';
 
-const FunctionInput = obj(
+export const FunctionInput = obj(
   {
     ...envelope(),
     ttlSeconds: opt(
@@ -50,24 +50,34 @@ const FunctionInput = obj(
           ),
         },
         'Values used where a composite leaves a field out.',
+        // {} so that the defaults inside it apply when the Input has no defaults block at all.
+        { default: {} },
       ),
     ),
     naming: opt(
       obj(
         {
           databasePrefix: opt(
-            str('Prepended to database names derived from the composite’s name.', { maxLength: 32 }),
+            str('Prepended to database names derived from the composite’s name.', {
+              maxLength: 32,
+              default: '',
+            }),
           ),
           connectionSecretSuffix: opt(
-            str('Appended to generated connection Secret names, e.g. -credentials.', { maxLength: 32 }),
+            str('Appended to generated connection Secret names, e.g. -credentials.', {
+              maxLength: 32,
+              default: '',
+            }),
           ),
         },
         'How names are derived.',
+        { default: {} },
       ),
     ),
   },
   'Options of function-dbops, given as the input of a Composition pipeline step.',
 );
+export type FunctionInput = Static<typeof FunctionInput>;
 
 export const functionInputDefinition: KindDefinition = {
   group: functionInputGroup,

@@ -1,8 +1,11 @@
 // The composition function's command line, following Crossplane's function conventions: --address (TCP
 // 9443 by default), --tls-certs-dir or TLS_SERVER_CERTS_DIR (tls.crt, tls.key, ca.crt), --insecure (wins over
-// certificates; what `crossplane render` passes) and --debug.
-import { parseArgs } from 'node:util';
-import { logFormats, type LogFormat } from '../log/logger.ts';
+// certificates; what `crossplane render` passes) and --debug. Declared in the same kind of table as the
+// provider's, sharing the flags both take.
+import type { LogFormat } from '../log/logger.ts';
+import { FlagError, parseCommandLine, usage, type CommandLine, type FlagValues } from './flag-table.ts';
+import { booleanFlag, nonEmptyText, optionalText } from './flag-types.ts';
+import { debugFlag, helpFlag, logFormatFlag } from './shared-flags.ts';
 
 export interface FunctionConfig {
   address: string;
@@ -11,51 +14,41 @@ export interface FunctionConfig {
   logFormat: LogFormat;
 }
 
-export type FunctionFlagResult = { kind: 'help'; usage: string } | { kind: 'config'; config: FunctionConfig };
+export type FunctionFlagResult = CommandLine<FunctionConfig>;
 
-export const functionUsage = `Usage: function [flags]
+/** Every function flag, in --help order. */
+export const functionFlags = {
+  help: helpFlag,
+  address: nonEmptyText({ default: '0.0.0.0:9443', help: 'Where to serve gRPC, as host:port.' }),
+  'tls-certs-dir': optionalText({
+    env: 'TLS_SERVER_CERTS_DIR',
+    help: 'Directory with tls.crt, tls.key and ca.crt; client certificates are required.',
+  }),
+  insecure: booleanFlag({
+    help: 'Serve without TLS (local development, crossplane render); ignores --tls-certs-dir.',
+  }),
+  debug: debugFlag,
+  'log-format': logFormatFlag,
+};
 
-  --address <host:port>    Where to serve gRPC (default 0.0.0.0:9443).
-  --tls-certs-dir <dir>    Directory with tls.crt, tls.key and ca.crt; client certificates are required.
-                           Environment: TLS_SERVER_CERTS_DIR.
-  --insecure               Serve without TLS (local development, crossplane render); ignores --tls-certs-dir.
-  -d, --debug              Log at debug level.
-  --log-format <format>    ${logFormats.join(' or ')} (default json). Environment: LOG_FORMAT.
-  -h, --help               Show this help.
-`;
-
-/** Parses the function's flags; throws an Error naming the flag when a value cannot be used. */
+/** Parses the function's flags. Throws FlagError naming the flag when a value cannot be used. */
 export function parseFunctionFlags(argv: readonly string[], env: NodeJS.ProcessEnv): FunctionFlagResult {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      address: { type: 'string' },
-      'tls-certs-dir': { type: 'string' },
-      insecure: { type: 'boolean' },
-      debug: { type: 'boolean', short: 'd' },
-      'log-format': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help === true) return { kind: 'help', usage: functionUsage };
-  const certsDir = values['tls-certs-dir'] ?? env['TLS_SERVER_CERTS_DIR'];
-  const insecure = values.insecure === true;
-  if (!insecure && (certsDir === undefined || certsDir === '')) {
-    throw new Error('--tls-certs-dir (or TLS_SERVER_CERTS_DIR) is required unless --insecure is set');
+  return parseCommandLine('function', functionFlags, { argv, env }, functionConfig);
+}
+
+export function functionUsage(): string {
+  return usage('function', functionFlags);
+}
+
+function functionConfig(v: FlagValues<typeof functionFlags>): FunctionConfig {
+  const common = { address: v.address, debug: v.debug, logFormat: v['log-format'] };
+  if (v.insecure) return { ...common, tls: 'insecure' };
+  const certsDir = v['tls-certs-dir'];
+  if (certsDir === undefined) {
+    throw new FlagError(
+      'tls-certs-dir',
+      '--tls-certs-dir (or TLS_SERVER_CERTS_DIR) is required unless --insecure is set',
+    );
   }
-  const logFormat = values['log-format'] ?? env['LOG_FORMAT'] ?? 'json';
-  if (!(logFormats as readonly string[]).includes(logFormat)) {
-    throw new Error(`--log-format must be one of ${logFormats.join(', ')}, not "${logFormat}"`);
-  }
-  return {
-    kind: 'config',
-    config: {
-      address: values.address ?? '0.0.0.0:9443',
-      tls: insecure ? 'insecure' : { certsDir: certsDir ?? '' },
-      debug: values.debug === true,
-      logFormat: logFormat as LogFormat,
-    },
-  };
+  return { ...common, tls: { certsDir } };
 }

@@ -1,26 +1,13 @@
 // The composition function's entrypoint: flags → logger → gRPC server, and a graceful stop on SIGTERM/SIGINT
 // (running calls finish; Kubernetes sends SIGTERM before it kills the pod).
-import { parseFunctionFlags, type FunctionConfig } from '../config/function-flags.ts';
+import { configOrExit } from '../config/config-or-exit.ts';
+import { parseFunctionFlags } from '../config/function-flags.ts';
 import { createLogger } from '../log/logger.ts';
 import { runAppDatabase } from './app-database/run.ts';
 import { startFunctionServer } from './server.ts';
 
-function readConfig(): FunctionConfig {
-  try {
-    const parsed = parseFunctionFlags(process.argv.slice(2), process.env);
-    if (parsed.kind === 'help') {
-      process.stdout.write(parsed.usage);
-      process.exit(0);
-    }
-    return parsed.config;
-  } catch (err) {
-    process.stderr.write(`function: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-}
-
 async function main(): Promise<void> {
-  const config = readConfig();
+  const config = configOrExit('function', () => parseFunctionFlags(process.argv.slice(2), process.env));
   const logger = createLogger({ level: config.debug ? 'debug' : 'info', format: config.logFormat });
   const server = await startFunctionServer(runAppDatabase, {
     address: config.address,

@@ -6,7 +6,6 @@ import { engines, type Engine } from '../../apis/database-instance.ts';
 import { namespaceAllowed } from '../../apis/references.ts';
 import type { Condition, JsonObject, ResourceSelector, RunFunctionResponse } from '../protocol/messages.ts';
 import {
-  isObject,
   isReady,
   observedComposite,
   observedResources,
@@ -23,8 +22,10 @@ import {
   setDesiredResource,
   type RunFunction,
 } from '../sdk/response.ts';
+import type { Problem } from '../sdk/problems.ts';
 import { composeAppDatabase, resourceNames, type InstanceTarget } from './compose.ts';
-import { privilegeProblems, readComposite, readInput, type InstanceChoice, type Problem } from './spec.ts';
+import { readInput } from './input.ts';
+import { privilegeProblems, readComposite, type InstanceChoice } from './spec.ts';
 
 /** The key under which the function asks Crossplane for the DatabaseInstance. */
 export const instanceRequirement = 'database-instance';
@@ -132,7 +133,7 @@ function firstByName(items: JsonObject[]): JsonObject | undefined {
 }
 
 export const runAppDatabase: RunFunction = (request) => {
-  const { input, problems: inputProblems } = readInput(isObject(request.input) ? request.input : undefined);
+  const { input, problems: inputProblems } = readInput(request.input);
   const response = responseTo(request, input.ttlSeconds);
   const { plan, problems } = readComposite(observedComposite(request), input);
   if (plan === undefined || inputProblems.length > 0) return stop(response, [...inputProblems, ...problems]);

@@ -1,17 +1,13 @@
-// Reads an application-database composite (and the step's Input) into a checked plan of what to compose, or
-// the list of fields that are wrong. Pure: no I/O, and total over any JSON, since a function must answer
-// whatever Struct it is sent.
+// Reads an application-database composite, with the step's already checked Input (input.ts), into a checked
+// plan of what to compose, or the list of fields that are wrong. Pure: no I/O, and total over any JSON, since a
+// function must answer whatever Struct it is sent.
 import { engines, type Engine } from '../../apis/database-instance.ts';
 import { sqlNameMaxLength, sqlNamePattern } from '../../apis/names.ts';
 import { mysqlPrivileges, postgresPrivileges } from '../../apis/privileges.ts';
 import type { JsonObject, JsonValue } from '../protocol/messages.ts';
+import type { Problem } from '../sdk/problems.ts';
 import { isObject, valueAt } from '../sdk/request.ts';
-
-/** One thing wrong with the composite or the Input, named by its field path. */
-export interface Problem {
-  field: string;
-  message: string;
-}
+import type { FunctionInput } from './input.ts';
 
 export interface InstanceChoice {
   /** Exactly one of name or matchLabels. */
@@ -51,19 +47,6 @@ export interface AppDatabasePlan {
   users: UserPlan[];
   backup?: BackupPlan;
   ttlSeconds: number;
-}
-
-/** The function's Input (function.dbops.dbprovision.io/v1beta1 Input): defaults and naming. */
-export interface FunctionInput {
-  ttlSeconds: number;
-  defaults: {
-    instanceRef?: { name: string; namespace?: string };
-    engine?: Engine;
-    namespace?: string;
-    privileges?: string[];
-    deletionProtection: boolean;
-  };
-  naming: { databasePrefix: string; connectionSecretSuffix: string };
 }
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -179,52 +162,6 @@ export function connectionSecretName(prefix: string, user: string, suffix: strin
     .replace(/[^a-z0-9.-]+/g, '-')
     .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
   return cleaned.slice(0, 253).replace(/[^a-z0-9]+$/, '');
-}
-
-function readTtl(r: Reader, value: JsonValue | undefined): number {
-  if (value === undefined || value === null) return 60;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 86_400) {
-    r.fail('input.ttlSeconds', 'must be a whole number of seconds from 1 to 86400');
-    return 60;
-  }
-  return value;
-}
-
-function readDefaultInstance(r: Reader, value: JsonValue | undefined) {
-  const ref = r.object(value, 'input.defaults.instanceRef');
-  if (ref === undefined) return undefined;
-  const name = r.string(ref['name'], 'input.defaults.instanceRef.name');
-  if (name === undefined) {
-    r.fail('input.defaults.instanceRef.name', 'is required');
-    return undefined;
-  }
-  return {
-    name,
-    ...present('namespace', r.string(ref['namespace'], 'input.defaults.instanceRef.namespace')),
-  };
-}
-
-export function readInput(input: JsonObject | undefined): { input: FunctionInput; problems: Problem[] } {
-  const r = new Reader();
-  const defaults = r.object(valueAt(input, 'defaults'), 'input.defaults') ?? {};
-  const naming = r.object(valueAt(input, 'naming'), 'input.naming') ?? {};
-  const result: FunctionInput = {
-    ttlSeconds: readTtl(r, valueAt(input, 'ttlSeconds')),
-    defaults: {
-      deletionProtection:
-        r.boolean(defaults['deletionProtection'], 'input.defaults.deletionProtection') ?? false,
-      ...present('instanceRef', readDefaultInstance(r, defaults['instanceRef'])),
-      ...present('engine', r.engine(defaults['engine'], 'input.defaults.engine')),
-      ...present('namespace', r.string(defaults['namespace'], 'input.defaults.namespace')),
-      ...present('privileges', r.strings(defaults['privileges'], 'input.defaults.privileges')),
-    },
-    naming: {
-      databasePrefix: r.string(naming['databasePrefix'], 'input.naming.databasePrefix') ?? '',
-      connectionSecretSuffix:
-        r.string(naming['connectionSecretSuffix'], 'input.naming.connectionSecretSuffix') ?? '',
-    },
-  };
-  return { input: result, problems: r.problems };
 }
 
 /** Where the composed resources go: the composite's namespace, else its claim's, else the Input's default. */

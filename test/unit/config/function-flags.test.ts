@@ -30,6 +30,17 @@ describe('parseFunctionFlags', () => {
       ],
       want: { address: '127.0.0.1:9443', tls: 'insecure', debug: true, logFormat: 'text' },
     },
+    {
+      name: 'LOG_FORMAT, the variable the provider reads too',
+      argv: ['--insecure'],
+      env: { LOG_FORMAT: 'text' },
+      want: { address: '0.0.0.0:9443', tls: 'insecure', debug: false, logFormat: 'text' },
+    },
+    {
+      name: '--insecure=false keeps TLS on',
+      argv: ['--insecure=false', '--tls-certs-dir=/certs'],
+      want: { address: '0.0.0.0:9443', tls: { certsDir: '/certs' }, debug: false, logFormat: 'json' },
+    },
   ];
   for (const tc of cases) {
     it(tc.name, () => {
@@ -39,7 +50,11 @@ describe('parseFunctionFlags', () => {
 
   const refusals: { argv: string[]; says: RegExp }[] = [
     { argv: [], says: /--tls-certs-dir .* is required unless --insecure/ },
-    { argv: ['--insecure', '--log-format', 'xml'], says: /--log-format must be one of json, text/ },
+    // The provider's wording, now that both parse with one table: the flag, its variable, the choices, the value.
+    {
+      argv: ['--insecure', '--log-format', 'xml'],
+      says: /--log-format \(\$LOG_FORMAT\): want one of json, text, got "xml"/,
+    },
     { argv: ['--insecure', '--port', '1'], says: /--port/ },
   ];
   for (const tc of refusals) {
@@ -47,6 +62,13 @@ describe('parseFunctionFlags', () => {
       assert.throws(() => parseFunctionFlags(tc.argv, {}), tc.says);
     });
   }
+
+  it('reads an empty TLS_SERVER_CERTS_DIR as unset', () => {
+    assert.throws(
+      () => parseFunctionFlags([], { TLS_SERVER_CERTS_DIR: '' }),
+      /--tls-certs-dir .* is required unless --insecure/,
+    );
+  });
 
   it('answers --help with the usage', () => {
     const parsed = parseFunctionFlags(['--help'], {});

@@ -220,4 +220,12 @@ describe('runAppDatabase', () => {
       /input\.ttlSeconds/,
     );
   });
+
+  it('refuses an Input the schema refuses, with the field and the limit (the naming maxLength included)', () => {
+    const input = { naming: { databasePrefix: 'p'.repeat(33) } };
+    assert.equal(
+      fatal(runAppDatabase(request(appDatabase(spec), { input }))),
+      'input.naming.databasePrefix: must be at most 32 characters long, not 33',
+    );
+  });
 });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readInput } from '../../../src/function/app-database/input.ts';
 import {
   connectionSecretName,
   privilegeProblems,
   readComposite,
-  readInput,
 } from '../../../src/function/app-database/spec.ts';
-import type { JsonObject, JsonValue } from '../../../src/function/protocol/messages.ts';
+import type { JsonObject } from '../../../src/function/protocol/messages.ts';
 import { appDatabase } from './fixtures.ts';
 
 const noInput = readInput(undefined).input;
@@ -121,24 +121,6 @@ describe('readComposite', () => {
       ['metadata.namespace'],
     );
   });
-});
-
-describe('readInput', () => {
-  const cases: { input: JsonObject; field: string }[] = [
-    { input: { ttlSeconds: 0 }, field: 'input.ttlSeconds' },
-    { input: { ttlSeconds: 1.5 }, field: 'input.ttlSeconds' },
-    { input: { defaults: { engine: 'db2' } }, field: 'input.defaults.engine' },
-    { input: { defaults: [] as JsonValue }, field: 'input.defaults' },
-    { input: { naming: { databasePrefix: 5 } }, field: 'input.naming.databasePrefix' },
-  ];
-  for (const tc of cases) {
-    it(`refuses ${JSON.stringify(tc.input)}`, () => {
-      assert.deepEqual(
-        readInput(tc.input).problems.map((p) => p.field),
-        [tc.field],
-      );
-    });
-  }
 });
 
 describe('privilegeProblems', () => {
