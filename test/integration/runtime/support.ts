@@ -3,7 +3,7 @@
 import { kinds } from '../../../src/apis/registry.ts';
 import type { KubeApi, KubeObject } from '../../../src/kube/api.ts';
 import { createKubeApi, type KubeClient } from '../../../src/kube/client.ts';
-import { Controller } from '../../../src/runtime/controller.ts';
+import { Controller, queueKey } from '../../../src/runtime/controller.ts';
 import { eventResource, KubeEventRecorder } from '../../../src/runtime/events.ts';
 import { nopLogger } from '../../../src/log/logger.ts';
 import type { ManagedResource, ObjectKey } from '../../../src/runtime/managed.ts';
@@ -57,8 +57,11 @@ export function role(
 export interface Harness {
   readonly fake: FakeExternal;
   readonly controller: Controller<ManagedResource>;
-  /** Every reconcile result, in order, with the key it was for. */
-  readonly results: { key: string; result: ReconcileResult; at: number }[];
+  /**
+   * Every reconcile result, in order, with the key it was for and how many consecutive failures the queue's rate
+   * limiter had counted for it when the reconcile started (its retry waited the backoff for that many).
+   */
+  readonly results: { key: string; result: ReconcileResult; failuresBefore: number }[];
   stop(): Promise<void>;
 }
 
@@ -120,8 +123,9 @@ export async function startHarness(kube: KubeApi, options: HarnessOptions): Prom
   );
   const results: Harness['results'] = [];
   await controller.start(async (key) => {
+    const failuresBefore = controller.queue.numRequeues(queueKey(key));
     const result = await reconciler.reconcile(key);
-    if (key.namespace === options.namespace) results.push({ key: key.name, result, at: Date.now() });
+    if (key.namespace === options.namespace) results.push({ key: key.name, result, failuresBefore });
     return result;
   });
   return { fake, controller, results, stop: () => controller.stop() };
