@@ -70,10 +70,13 @@ const granteeAndTarget: Dependency<DatabaseGrant>[] = [
 export function grantReferences(mg: DatabaseGrant): NameReferences {
   const fp = mg.spec.forProvider;
   const named = (name: string | undefined, as: string) => (name === undefined ? [] : [{ name, as }]);
+  const grantee = [...named(fp.user, 'grantee user'), ...named(fp.role, 'grantee role')];
+  // Deleting revokes from the grantee only, which can only lose what it holds: the grantee alone must still
+  // be this namespace's (a role or database deleted first must not keep the rest from being revoked).
+  if (mg.metadata.deletionTimestamp !== undefined) return { account: grantee, database: [] };
   return {
     account: [
-      ...named(fp.user, 'grantee user'),
-      ...named(fp.role, 'grantee role'),
+      ...grantee,
       ...(fp.memberOf ?? []).map((m) => ({ name: m.role, as: 'role in memberOf' })),
       ...(fp.postgres?.defaultPrivileges ?? []).map((d) => ({ name: d.forRole, as: 'forRole' })),
     ],

@@ -95,13 +95,23 @@ function releasedClient<T extends Dependant>(reason: string): ExternalClient<T> 
   };
 }
 
+/** What the names a spec references decide, besides refusing work while they do not fit. */
+interface References<T extends Dependant> {
+  names: ReferencedNames<T>;
+  /**
+   * The kind's delete acts on the referenced objects (a grant revokes from its grantee): while deleting,
+   * references that do not fit any more make the object let go instead, touching nothing.
+   */
+  guardDeletes: boolean;
+}
+
 /**
  * A connector that checks the instance (and that the settings fit its engine) and the names the spec
- * references before `build` makes the client; `build` returns undefined to stand back (see releasedClient).
+ * references before `build` makes the client.
  */
 function onInstance<T extends Dependant>(
   instances: Instances,
-  references: ReferencedNames<T> | undefined,
+  references: References<T> | undefined,
   build: (mg: T, on: OnInstance, signal: AbortSignal) => Promise<ExternalClient<T>>,
 ): ExternalConnector<T> {
   return {
@@ -109,8 +119,15 @@ function onInstance<T extends Dependant>(
       const on = await instances.forDependant(mg, mg.spec.forProvider.instanceRef);
       const mismatch = engineMismatch(on.instance.spec.forProvider.engine, mg.spec.forProvider);
       if (mismatch !== undefined) throw new InstanceUnusableError(mismatch);
-      if (references && mg.metadata.deletionTimestamp === undefined)
-        await checkReferences(on, mg, references(mg), signal);
+      const deleting = mg.metadata.deletionTimestamp !== undefined;
+      if (references && (!deleting || references.guardDeletes)) {
+        try {
+          await checkReferences(on, mg, references.names(mg), signal);
+        } catch (err) {
+          if (deleting && err instanceof OwnershipConflictError) return releasedClient(err.message);
+          throw err;
+        }
+      }
       return build(mg, on, signal);
     },
   };
@@ -169,7 +186,9 @@ export function kindOnInstance<T extends Dependant>(
   client: ClientFactory<T>,
   references?: ReferencedNames<T>,
 ): ManagedKind<T> {
-  const connector = onInstance<T>(ctx.instances, references, async (mg, on, signal) =>
+  // Such a kind's delete acts on what it references (a grant revokes from its grantee).
+  const guarded = references && { names: references, guardDeletes: true };
+  const connector = onInstance<T>(ctx.instances, guarded, async (mg, on, signal) =>
     counted(ctx, type, { ...on, mg }, await client(mg, on, signal)),
   );
   return dependantKind(type, ctx, connector);
@@ -186,7 +205,9 @@ export function ownerKindOnInstance<T extends Dependant>(
   { owns, references }: { owns: OwnedClass; references?: ReferencedNames<T> },
   client: ClientFactory<T, OwnerOnInstance>,
 ): ManagedKind<T> {
-  const connector = onInstance<T>(ctx.instances, references, async (mg, on, signal) => {
+  // Its delete drops its own server object only, which the ownership guard protects.
+  const checked = references && { names: references, guardDeletes: false };
+  const connector = onInstance<T>(ctx.instances, checked, async (mg, on, signal) => {
     const name = serverName(mg);
     const refused = protectedReason(on.engine, on.instance, owns, name);
     if (refused !== undefined) {
