@@ -9,12 +9,21 @@ import {
   resourceSchema,
 } from './common.ts';
 import { namespaceName, objectName, secretKey, sqlName } from './names.ts';
-import { enumOf, immutable, int, obj, opt, rules, setOf, str } from './schema.ts';
-
-export const engines = ['postgres', 'mysql', 'mariadb'] as const;
-export type Engine = (typeof engines)[number];
+import { engines, enginesWith } from './engine-table.ts';
+import { enumOf, immutable, int, obj, opt, rules, setOf, str, type CelRule } from './schema.ts';
 
 export const tlsModes = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
+
+/** CEL: a settings block only on the engines that read it (engine-table.ts). */
+function settingsBlockRules(): CelRule[] {
+  return (['postgres', 'mysql'] as const).map((block) => {
+    const names = enginesWith(block);
+    return {
+      rule: `!has(self.${block}) || self.engine in [${names.map((e) => `'${e}'`).join(', ')}]`,
+      message: `${block} settings apply to engine ${names.join(', ')} only`,
+    };
+  });
+}
 
 /** A set of namespaces, "*" meaning all, besides the instance's own (which always counts). */
 function namespaces(description: string) {
@@ -173,16 +182,7 @@ export const DatabaseInstanceParameters = obj(
     ),
   },
   'Desired state of a DatabaseInstance.',
-  rules(
-    {
-      rule: "!has(self.postgres) || self.engine == 'postgres'",
-      message: 'postgres settings apply to engine postgres only',
-    },
-    {
-      rule: "!has(self.mysql) || self.engine != 'postgres'",
-      message: 'mysql settings apply to mysql and mariadb only',
-    },
-  ),
+  rules(...settingsBlockRules()),
 );
 
 export const DatabaseInstanceObservation = obj(

@@ -2,7 +2,7 @@
 // function-dbops. Its CRD only documents the shape (Crossplane does not install it); the function checks and
 // defaults every Input with this same schema (src/function/app-database/input.ts), so the two cannot drift.
 import { Type, type Static } from 'typebox';
-import { engines } from './database-instance.ts';
+import { engines } from './engine-table.ts';
 import { namespaceName, objectName } from './names.ts';
 import type { KindDefinition } from './registry.ts';
 import { bool, enumOf, int, obj, opt, str } from './schema.ts';

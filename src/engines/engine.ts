@@ -7,7 +7,7 @@ import type { DatabaseGrantParameters } from '../apis/database-grant.ts';
 import type { DatabaseRoleParameters } from '../apis/database-role.ts';
 import type { DatabaseUserParameters } from '../apis/database-user.ts';
 import type { DatabaseParameters } from '../apis/database.ts';
-import type { Engine as EngineName } from '../apis/database-instance.ts';
+import type { Engine as EngineName } from '../apis/engine-table.ts';
 
 export type { EngineName };
 

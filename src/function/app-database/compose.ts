@@ -3,7 +3,7 @@
 // to Crossplane; grants find their user and database among the composite's own resources by label.
 import { createHash } from 'node:crypto';
 import { apiVersion } from '../../apis/common.ts';
-import type { Engine } from '../../apis/database-instance.ts';
+import { engineFacts, type Engine } from '../../apis/engine-table.ts';
 import type { JsonObject } from '../protocol/messages.ts';
 import { defaultPrivileges, type AppDatabasePlan, type UserPlan } from './spec.ts';
 
@@ -61,14 +61,9 @@ function siblingSelector(key: string): JsonObject {
 }
 
 function databaseResource(plan: AppDatabasePlan, instanceRef: JsonObject, engine: Engine): JsonObject {
-  const settings =
-    engine === 'postgres'
-      ? plan.database.postgres === undefined
-        ? {}
-        : { postgres: plan.database.postgres }
-      : plan.database.mysql === undefined
-        ? {}
-        : { mysql: plan.database.mysql };
+  const block = engineFacts[engine].settingsBlock;
+  const own = plan.database[block];
+  const settings = own === undefined ? {} : { [block]: own };
   return managed('Database', resourceNames.database, plan.database.name, {
     instanceRef,
     deletionProtection: plan.database.deletionProtection,
@@ -91,7 +86,7 @@ function grantResource(user: UserPlan, privileges: string[], instanceRef: JsonOb
     instanceRef,
     userSelector: siblingSelector(resourceNames.user(user.name)),
     databaseSelector: siblingSelector(resourceNames.database),
-    ...(engine === 'postgres' ? { postgres: onDatabase } : { mysql: onDatabase }),
+    [engineFacts[engine].settingsBlock]: onDatabase,
   });
 }
 

@@ -2,7 +2,7 @@
 // DatabaseInstance, check it may be used from here and what engine it runs, compose Database, users, grants
 // and backup schedule, mark each ready from its observed Ready condition, and report status and conditions.
 import { apiVersion } from '../../apis/common.ts';
-import { engines, type Engine } from '../../apis/database-instance.ts';
+import { engines, type Engine } from '../../apis/engine-table.ts';
 import { namespaceAllowed } from '../../apis/references.ts';
 import type { Condition, JsonObject, ResourceSelector, RunFunctionResponse } from '../protocol/messages.ts';
 import {

@@ -1,9 +1,8 @@
 // Reads an application-database composite, with the step's already checked Input (input.ts), into a checked
 // plan of what to compose, or the list of fields that are wrong. Pure: no I/O, and total over any JSON, since a
 // function must answer whatever Struct it is sent.
-import { engines, type Engine } from '../../apis/database-instance.ts';
+import { engineFacts, engines, type Engine } from '../../apis/engine-table.ts';
 import { sqlNameMaxLength, sqlNamePattern } from '../../apis/names.ts';
-import { mysqlPrivileges, postgresPrivileges } from '../../apis/privileges.ts';
 import type { JsonObject, JsonValue } from '../protocol/messages.ts';
 import type { Problem } from '../sdk/problems.ts';
 import { isObject, valueAt } from '../sdk/request.ts';
@@ -146,13 +145,9 @@ function present<K extends string, V>(key: K, value: V | undefined): { [P in K]?
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-function databasePrivileges(engine: Engine): readonly string[] {
-  return engine === 'postgres' ? postgresPrivileges.database : mysqlPrivileges.database;
-}
-
 /** What a user gets on its database when neither the composite nor the Input says. */
 export function defaultPrivileges(engine: Engine): string[] {
-  return engine === 'postgres' ? ['CONNECT', 'TEMPORARY'] : ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+  return [...engineFacts[engine].defaultDatabasePrivileges];
 }
 
 /** A Secret name from a composite name and a SQL user name: DNS-1123, at most 253 characters, stable. */
@@ -312,7 +307,7 @@ export function readComposite(
 
 /** Privileges each user asks for that the engine has no database-level privilege of that name for. */
 export function privilegeProblems(users: readonly UserPlan[], engine: Engine): Problem[] {
-  const allowed = databasePrivileges(engine);
+  const allowed = engineFacts[engine].databasePrivileges;
   return users.flatMap((user, i) =>
     (user.privileges ?? []).flatMap((privilege, j) =>
       allowed.includes(privilege)

@@ -2,14 +2,20 @@
 // connection settings (a rotated password, a new host) replaces the engine and closes the old pool; deleting
 // the instance closes it.
 import { createHash } from 'node:crypto';
-import type { ConnectionSettings, Engine } from '../../engines/engine.ts';
+import type { ConnectionSettings, Engine, EngineName } from '../../engines/engine.ts';
 import { createMysqlEngine } from '../../engines/mysql/engine.ts';
 import { createPostgresEngine } from '../../engines/postgres/engine.ts';
 
 export type EngineFactory = (settings: ConnectionSettings) => Engine;
 
-export const createEngine: EngineFactory = (settings) =>
-  settings.engine === 'postgres' ? createPostgresEngine(settings) : createMysqlEngine(settings);
+/** Each engine's code; the compiler insists on one entry per engine name. */
+const factories = {
+  postgres: createPostgresEngine,
+  mysql: (settings) => createMysqlEngine(settings),
+  mariadb: (settings) => createMysqlEngine(settings),
+} as const satisfies Record<EngineName, EngineFactory>;
+
+export const createEngine: EngineFactory = (settings) => factories[settings.engine](settings);
 
 interface Entry {
   fingerprint: string;

@@ -1,6 +1,7 @@
 // What a DatabaseInstance asks of its Secrets, and the ConnectionSettings it resolves to once they are read.
 // Pure, so defaults and errors are table-tested; reading the Secrets is secrets.ts's job.
 import type { DatabaseInstance } from '../../apis/database-instance.ts';
+import { engineFacts } from '../../apis/engine-table.ts';
 import type { ConnectionSettings } from '../../engines/engine.ts';
 
 /** One Secret key the instance needs, named by its role in the connection. */
@@ -15,12 +16,10 @@ export interface SecretKeyNeed {
 /** Values read for each need, by purpose. */
 export type SecretValues = Partial<Record<SecretKeyNeed['purpose'], string>>;
 
-const defaultPorts = { postgres: 5432, mysql: 3306, mariadb: 3306 } as const;
-
 /** The server's TCP port: the spec's, or the engine's default. */
 export function serverPort(instance: DatabaseInstance): number {
   const { engine, connection } = instance.spec.forProvider;
-  return connection.port ?? defaultPorts[engine];
+  return connection.port ?? engineFacts[engine].defaultPort;
 }
 
 /** The Secret keys the instance's spec refers to, all in the instance's own namespace. */
@@ -56,7 +55,7 @@ function tlsSettings(instance: DatabaseInstance, values: SecretValues): Connecti
 /** Per-engine session settings: PostgreSQL's application name and statement timeout, MySQL's charset. */
 function sessionSettings(instance: DatabaseInstance): Partial<ConnectionSettings> {
   const { engine, connection, postgres, mysql } = instance.spec.forProvider;
-  if (engine !== 'postgres') return mysql?.charset ? { charset: mysql.charset } : {};
+  if (engineFacts[engine].settingsBlock === 'mysql') return mysql?.charset ? { charset: mysql.charset } : {};
   const timeout = postgres?.statementTimeoutSeconds;
   return {
     database: connection.database ?? 'postgres',

@@ -1,6 +1,7 @@
 // The keys of a DatabaseUser's connection Secret: username, password, endpoint, port, database, a URI for the
 // engine that asks for TLS as the provider's own connections do, the instance's CA bundle when it has one, and
 // the user's templated extra keys. Pure: the values are computed, never evaluated.
+import { engineFacts } from '../../apis/engine-table.ts';
 import type { EngineName, TlsMode } from '../../engines/engine.ts';
 
 export interface UserConnection {
@@ -17,22 +18,15 @@ export interface UserConnection {
   ca?: string;
 }
 
-/** MySQL's own URI option (mysql --ssl-mode, MySQL Shell, Connector/J) for each mode. */
-const mysqlSslModes: Record<TlsMode, string> = {
-  disable: 'DISABLED',
-  require: 'REQUIRED',
-  'verify-ca': 'VERIFY_CA',
-  'verify-full': 'VERIFY_IDENTITY',
-};
-
-/** The URI's TLS option: libpq's sslmode has the same four words as the instance; MySQL spells them its way. */
+/** The URI's TLS option, in the engine's clients' words (engine-table.ts). */
 function tlsParameter(c: UserConnection): string {
-  return c.engine === 'postgres' ? `sslmode=${c.tlsMode}` : `ssl-mode=${mysqlSslModes[c.tlsMode]}`;
+  const { parameter, modes } = engineFacts[c.engine].uriTls;
+  return `${parameter}=${modes[c.tlsMode]}`;
 }
 
 /** A URL clients of the engine accept, with user, password and database percent-encoded. */
 export function connectionUri(c: UserConnection): string {
-  const scheme = c.engine === 'postgres' ? 'postgresql' : 'mysql';
+  const scheme = engineFacts[c.engine].uriScheme;
   const host = c.host.includes(':') && !c.host.startsWith('[') ? `[${c.host}]` : c.host;
   const login = `${encodeURIComponent(c.username)}:${encodeURIComponent(c.password)}`;
   const path = `${host}:${String(c.port)}/${encodeURIComponent(c.database)}`;

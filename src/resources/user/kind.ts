@@ -3,6 +3,7 @@
 // lives in the connection Secret (and is set again if the Secret lost it); a given one is set again whenever
 // its Secret's resourceVersion moves.
 import type { DatabaseUser } from '../../apis/database-user.ts';
+import { engineFacts } from '../../apis/engine-table.ts';
 import { kinds } from '../../apis/registry.ts';
 import type { KubeApi } from '../../kube/api.ts';
 import { secretType, secretValue, type Secret } from '../../kube/core.ts';
@@ -155,7 +156,7 @@ function userClient(kube: KubeApi, on: OwnerOnInstance): ExternalClient<Database
       const p = await thePlan(mg);
       // MySQL and MariaDB create the account of a new host, or switch an auth plugin, only with the
       // password: it is set (to the one tracked) before the other attributes change.
-      if (!p.inSync || (attributesDiffer && engine.name !== 'postgres')) {
+      if (!p.inSync || (attributesDiffer && engineFacts[engine.name].passwordPerHost)) {
         await engine.setPassword(serverName(mg), mg.spec.forProvider, p.password, signal);
         passwordSet(mg, p);
       }
