@@ -134,15 +134,6 @@ export class ManagedResourceMetrics implements ManagedResourceRecorder {
   }
 }
 
-export const nopManagedResourceRecorder: ManagedResourceRecorder = {
-  recordFirstTimeReconciled: () => undefined,
-  recordFirstTimeReady: () => undefined,
-  recordUnchanged: () => undefined,
-  recordDrift: () => undefined,
-  recordDeleted: () => undefined,
-  forget: () => undefined,
-};
-
 /** Objects of one kind, and how many of them are Ready=True and Synced=True. */
 export interface ManagedResourceStateCount {
   gvk: string;

@@ -97,10 +97,3 @@ export class ManagementPolicyResolver {
   }
 }
 
-/** The resolver's validate() for a bare value: an error message, or undefined when supported. */
-export function validateManagementPolicies(
-  policies: readonly string[] | undefined,
-  options?: ManagementPolicyOptions,
-): string | undefined {
-  return new ManagementPolicyResolver(policies, options).validate();
-}

@@ -485,7 +485,7 @@ export class ManagedReconciler<T extends ManagedResource> {
     return inSpan(step, { describeError: (err) => this.describe(context, err) }, call);
   }
 
-  /** Runs a write to the managed resource or its secret; a failure becomes the standard warning + condition. */
+  /** Resolves references; a failure is a warning and condition, a wait on a not-Ready target is quiet. */
   private async resolveReferences(
     mg: T,
     resolve: NonNullable<ReconcilerDeps<T>['resolveReferences']>,
@@ -510,6 +510,7 @@ export class ManagedReconciler<T extends ManagedResource> {
     }
   }
 
+  /** Runs a write to the managed resource or its secret; a failure becomes the standard warning + condition. */
   private async step(
     mg: T,
     reason: string,

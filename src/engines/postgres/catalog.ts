@@ -201,11 +201,6 @@ export interface GrantRow {
   grantable: boolean | null;
 }
 
-/**
- * Everything a grant needs in one statement: whether the grantee exists, its memberships, its privileges on
- * the connected database, on every schema, on tables, sequences and functions in `schemas`, its default
- * privileges, and the objects that exist in `listSchemas` (for ALL … IN SCHEMA and function overloads).
- */
 /** What readGrants reads besides the grantee's role memberships. */
 export interface GrantScope {
   /** The database whose own privileges are read (from the shared catalog, so from any database). */
@@ -218,6 +213,11 @@ export interface GrantScope {
   listSchemas: string[];
 }
 
+/**
+ * Everything a grant needs in one statement: whether the grantee exists, its memberships, its privileges on
+ * the connected database, on every schema, on tables, sequences and functions in `schemas`, its default
+ * privileges, and the objects that exist in `listSchemas` (for ALL … IN SCHEMA and function overloads).
+ */
 export async function readGrants(
   client: pg.ClientBase,
   grantee: string,

@@ -5,7 +5,6 @@ import {
   ManagedResourceStateMetrics,
   countStates,
   gvkLabel,
-  nopManagedResourceRecorder,
   type ManagedObject,
   type ManagedResourceStateCount,
 } from '../../../src/metrics/managed-resource.ts';
@@ -199,11 +198,6 @@ describe('ManagedResourceMetrics', () => {
     clock.now = t0 - 5000;
     recorder.recordFirstTimeReconciled(object('a'));
     assert.deepEqual(await histogram(registry, ttr), [1, 0]);
-  });
-
-  it('has a no-op recorder for tests', () => {
-    nopManagedResourceRecorder.recordFirstTimeReconciled(object('a'));
-    nopManagedResourceRecorder.forget(object('a'));
   });
 });
 

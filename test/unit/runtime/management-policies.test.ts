@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import {
   ManagementPolicyResolver,
   SUPPORTED_MANAGEMENT_POLICIES,
-  validateManagementPolicies,
 } from '../../../src/runtime/management-policies.ts';
 
 interface Answers {
@@ -129,8 +128,8 @@ describe('supported management policies (feature enabled)', () => {
   it('the table is exactly the 15 sets of crossplane-runtime', () => {
     assert.equal(SUPPORTED_MANAGEMENT_POLICIES.length, 15);
     for (const set of SUPPORTED_MANAGEMENT_POLICIES) {
-      assert.equal(validateManagementPolicies(set), undefined, `[${set.join(' ')}]`);
-      assert.equal(validateManagementPolicies([...set].reverse()), undefined, `reversed [${set.join(' ')}]`);
+      assert.equal(new ManagementPolicyResolver(set).validate(), undefined, `[${set.join(' ')}]`);
+      assert.equal(new ManagementPolicyResolver([...set].reverse()).validate(), undefined, `reversed [${set.join(' ')}]`);
     }
   });
 });
@@ -170,7 +169,7 @@ describe('unsupported management policies (feature enabled)', () => {
   };
   for (const [name, tc] of Object.entries(cases)) {
     it(name, () => {
-      assert.equal(validateManagementPolicies(tc.policies), tc.want, tc.reason);
+      assert.equal(new ManagementPolicyResolver(tc.policies).validate(), tc.want, tc.reason);
     });
   }
 });

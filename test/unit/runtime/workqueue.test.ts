@@ -332,8 +332,13 @@ describe('WorkQueue shutdown', () => {
     const a = await queue.get();
     const first = queue.shutDown();
     const second = queue.shutDown();
+    let settled = 0;
+    for (const drained of [first, second]) void drained.then(() => (settled += 1));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(settled, 0, 'neither shutDown resolves while a key is in flight');
     queue.done(a!);
     await Promise.all([first, second]);
+    assert.equal(settled, 2);
   });
 });
 
