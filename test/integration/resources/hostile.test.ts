@@ -30,115 +30,20 @@
 //    the ledger through `dbops_provide_`
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { kinds } from '../../../src/apis/registry.ts';
-import type { DatabaseLogin } from '../../harness/postgres.ts';
 import type { ManagedResource } from '../../../src/runtime/managed.ts';
 import { eventually } from '../../harness/wait.ts';
 import { startProvider, type Kind, type Provider } from './support.ts';
-
-type Engine = 'postgres' | 'mariadb';
-
-interface Login {
-  user: string;
-  password: string;
-}
-
-/** Plain SQL on the test server, as the admin login or as another login. */
-interface Server {
-  login: DatabaseLogin;
-  query(sql: string, values?: unknown[], database?: string): Promise<Record<string, unknown>[]>;
-  queryAs(as: Login, sql: string, values?: unknown[], database?: string): Promise<Record<string, unknown>[]>;
-  canLogIn(as: Login): Promise<boolean>;
-  fillTable(database: string): Promise<void>;
-  rows(database: string): Promise<number>;
-  /** Whether a database of exactly this name (byte for byte) exists. */
-  exactly(database: string): Promise<boolean>;
-  /** An application's open session on `database`. */
-  session(database: string): Promise<{ ping(): Promise<unknown>; end(): Promise<void> }>;
-}
-
-function postgresServer(login: DatabaseLogin): Server {
-  const queryAs = async (as: Login, sql: string, values: unknown[] = [], database = 'postgres') => {
-    const client = new pg.Client({ host: login.host, port: login.port, ...as, database });
-    await client.connect();
-    try {
-      return (await client.query(sql, values)).rows as Record<string, unknown>[];
-    } finally {
-      await client.end();
-    }
-  };
-  const query = (sql: string, values: unknown[] = [], database = 'postgres') =>
-    queryAs({ user: login.user, password: login.password }, sql, values, database);
-  return {
-    login,
-    query,
-    queryAs,
-    canLogIn: (as) =>
-      queryAs(as, 'SELECT 1').then(
-        () => true,
-        () => false,
-      ),
-    fillTable: async (database) => {
-      await query('CREATE TABLE orders (id int)', [], database);
-      await query('INSERT INTO orders VALUES (1), (2), (3)', [], database);
-    },
-    rows: async (database) =>
-      Number((await query('SELECT count(*) AS n FROM orders', [], database))[0]?.['n']),
-    exactly: async (database) =>
-      (await query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).length === 1,
-    session: async (database) => {
-      const client = new pg.Client({ ...login, database });
-      client.on('error', () => undefined);
-      await client.connect();
-      return { ping: () => client.query('SELECT 1'), end: () => client.end() };
-    },
-  };
-}
-
-function mariadbServer(login: DatabaseLogin): Server {
-  const queryAs = async (as: Login, sql: string, values: unknown[] = [], database?: string) => {
-    const conn = await mysql.createConnection({
-      host: login.host,
-      port: login.port,
-      ...as,
-      ...(database === undefined ? {} : { database }),
-    });
-    try {
-      const [rows] = await conn.query(sql, values);
-      return rows as Record<string, unknown>[];
-    } finally {
-      await conn.end();
-    }
-  };
-  const query = (sql: string, values: unknown[] = []) =>
-    queryAs({ user: login.user, password: login.password }, sql, values);
-  return {
-    login,
-    query,
-    queryAs,
-    canLogIn: (as) =>
-      queryAs(as, 'SELECT 1').then(
-        () => true,
-        () => false,
-      ),
-    fillTable: async (database) => {
-      await query(`CREATE TABLE \`${database}\`.orders (id int)`);
-      await query(`INSERT INTO \`${database}\`.orders VALUES (1), (2), (3)`);
-    },
-    rows: async (database) =>
-      Number((await query(`SELECT count(*) AS n FROM \`${database}\`.orders`))[0]?.['n']),
-    exactly: async (database) =>
-      (await query('SELECT 1 FROM information_schema.SCHEMATA WHERE BINARY SCHEMA_NAME = ?', [database]))
-        .length === 1,
-    session: async (database) => {
-      const conn = await mysql.createConnection({ ...login, database });
-      conn.on('error', () => undefined);
-      return { ping: () => conn.query('SELECT 1'), end: () => conn.end() };
-    },
-  };
-}
+import {
+  adopt,
+  conflict,
+  externalName,
+  synced,
+  twoTenants,
+  type Engine,
+  type Login,
+  type Server,
+} from './tenants.ts';
 
 let provider: Provider;
 before(async () => {
@@ -148,19 +53,6 @@ after(async () => {
   await provider.stop();
 });
 
-const externalName = (name: string) => ({ 'crossplane.io/external-name': name });
-const adopt = { 'dbops.dbprovision.io/adopt': 'true' };
-const synced = (
-  mg:
-    | { status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] } }
-    | undefined,
-) => mg?.status?.conditions?.find((c) => c.type === 'Synced');
-const conflict = (p: Provider, kind: Kind, name: string, message: RegExp) =>
-  eventually(`${kind} ${name} Synced=False/Conflict ${message.source}`, async () => {
-    const mg = await p.get(kind, name);
-    const s = synced(mg);
-    return s?.status === 'False' && s.reason === 'Conflict' && message.test(s.message ?? '') ? mg : undefined;
-  });
 /** Waits until the object is Ready or refused (Synced=False); returns which. */
 const settled = (p: Provider, kind: Kind, name: string) =>
   eventually(`${kind} ${name} settled`, async () => {
@@ -238,13 +130,7 @@ for (const engine of ['postgres', 'mariadb'] as const satisfies readonly Engine[
           ).length === 1;
 
     before(async () => {
-      a = await provider.tenant(`${engine}-a`);
-      b = await provider.tenant(`${engine}-b`);
-      const admin = engine === 'postgres' ? a.env.postgres.admin : a.env.mariadb.admin;
-      server = engine === 'postgres' ? postgresServer(admin) : mariadbServer(admin);
-      await a.instance(instance, engine, admin);
-      await a.patchSpec('DatabaseInstance', instance, { forProvider: { allowedNamespaces: [b.namespace] } });
-      await a.ready('DatabaseInstance', instance);
+      ({ a, b, server } = await twoTenants(provider, engine, instance));
     });
 
     // ─── REFUSED (attack 1: re-pointing a grant, then deleting it) ────────────────────────────────────────

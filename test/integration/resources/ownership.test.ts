@@ -3,99 +3,9 @@
 // production. Every test checks the server's own state afterwards, not only the conditions.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { kinds } from '../../../src/apis/registry.ts';
-import type { DatabaseLogin } from '../../harness/postgres.ts';
-import { eventually } from '../../harness/wait.ts';
-import { startProvider, type Kind, type Provider } from './support.ts';
-
-type Engine = 'postgres' | 'mariadb';
-
-/** Plain SQL on the test server, as a DBA at a terminal would run it. */
-interface Server {
-  login: DatabaseLogin;
-  query(sql: string, values?: unknown[], database?: string): Promise<Record<string, unknown>[]>;
-  /** Whether `login` can log in and run a statement. */
-  canLogIn(login: { user: string; password: string }): Promise<boolean>;
-  databaseExists(name: string): Promise<boolean>;
-  /** A table with three rows in `database`, as an application would have left it. */
-  fillTable(database: string): Promise<void>;
-  rows(database: string): Promise<number>;
-}
-
-function postgresServer(login: DatabaseLogin): Server {
-  const query = async (sql: string, values: unknown[] = [], database = 'postgres') => {
-    const client = new pg.Client({ ...login, database });
-    await client.connect();
-    try {
-      return (await client.query(sql, values)).rows as Record<string, unknown>[];
-    } finally {
-      await client.end();
-    }
-  };
-  return {
-    login,
-    query,
-    canLogIn: (other) =>
-      query('SELECT 1', [], 'postgres').then(async () => {
-        const client = new pg.Client({ host: login.host, port: login.port, ...other, database: 'postgres' });
-        try {
-          await client.connect();
-          await client.query('SELECT 1');
-          return true;
-        } catch {
-          return false;
-        } finally {
-          await client.end().catch(() => undefined);
-        }
-      }),
-    databaseExists: async (name) =>
-      (await query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).length === 1,
-    fillTable: async (database) => {
-      await query('CREATE TABLE orders (id int)', [], database);
-      await query('INSERT INTO orders VALUES (1), (2), (3)', [], database);
-    },
-    rows: async (database) =>
-      Number((await query('SELECT count(*) AS n FROM orders', [], database))[0]?.['n']),
-  };
-}
-
-function mariadbServer(login: DatabaseLogin): Server {
-  const connect = (user: string, password: string) =>
-    mysql.createConnection({ host: login.host, port: login.port, user, password });
-  const query = async (sql: string, values: unknown[] = []) => {
-    const conn = await connect(login.user, login.password);
-    try {
-      const [rows] = await conn.query(sql, values);
-      return rows as Record<string, unknown>[];
-    } finally {
-      await conn.end();
-    }
-  };
-  return {
-    login,
-    query,
-    canLogIn: async (other) => {
-      try {
-        const conn = await connect(other.user, other.password);
-        await conn.query('SELECT 1');
-        await conn.end();
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    databaseExists: async (name) =>
-      (await query('SELECT 1 FROM information_schema.schemata WHERE schema_name = ?', [name])).length === 1,
-    fillTable: async (database) => {
-      await query(`CREATE TABLE \`${database}\`.orders (id int)`);
-      await query(`INSERT INTO \`${database}\`.orders VALUES (1), (2), (3)`);
-    },
-    rows: async (database) =>
-      Number((await query(`SELECT count(*) AS n FROM \`${database}\`.orders`))[0]?.['n']),
-  };
-}
+import { startProvider, type Provider } from './support.ts';
+import { conflict, externalName, twoTenants, type Engine, type Server } from './tenants.ts';
 
 let provider: Provider;
 before(async () => {
@@ -105,21 +15,11 @@ after(async () => {
   await provider.stop();
 });
 
-const externalName = (name: string) => ({ 'crossplane.io/external-name': name });
-const conflict = (p: Provider, kind: Kind, name: string, message: RegExp) =>
-  eventually(`${kind} ${name} Synced=False/Conflict ${message.source}`, async () => {
-    const mg = await p.get(kind, name);
-    const synced = mg?.status?.conditions?.find((c) => c.type === 'Synced');
-    return synced?.status === 'False' && synced.reason === 'Conflict' && message.test(synced.message ?? '')
-      ? mg
-      : undefined;
-  });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 for (const engine of ['postgres', 'mariadb'] as const satisfies readonly Engine[]) {
   describe(`ownership on ${engine}`, () => {
     let server: Server;
-    /** Team A, whose namespace holds the instance, and team B, which the instance allows too. */
     let a: Provider;
     let b: Provider;
     const instance = `${engine}-shared`;
@@ -127,13 +27,7 @@ for (const engine of ['postgres', 'mariadb'] as const satisfies readonly Engine[
     const onInstance = () => ({ instanceRef: { name: instance, namespace: a.namespace } });
 
     before(async () => {
-      a = await provider.tenant(`${engine}-a`);
-      b = await provider.tenant(`${engine}-b`);
-      const login = engine === 'postgres' ? a.env.postgres.admin : a.env.mariadb.admin;
-      server = engine === 'postgres' ? postgresServer(login) : mariadbServer(login);
-      await a.instance(instance, engine, login);
-      await a.patchSpec('DatabaseInstance', instance, { forProvider: { allowedNamespaces: [b.namespace] } });
-      await a.ready('DatabaseInstance', instance);
+      ({ a, b, server } = await twoTenants(provider, engine, instance));
     });
 
     it("refuses a DatabaseUser that names the provider's admin login, and the login keeps working", async () => {
@@ -224,7 +118,7 @@ for (const engine of ['postgres', 'mariadb'] as const satisfies readonly Engine[
       await conflict(b, 'Database', 'system', new RegExp(`"${system}" is protected: .*system`));
       await b.delete('Database', 'system');
       await b.gone('Database', 'system');
-      assert.equal(await server.databaseExists(system), true);
+      assert.equal(await server.exactly(system), true);
       assert.deepEqual(
         await server.query(
           engine === 'postgres'
@@ -376,7 +270,7 @@ for (const engine of ['postgres', 'mariadb'] as const satisfies readonly Engine[
           /has vanished from the server; it is re-created empty/.test(w),
         ),
       );
-      assert.equal(await server.databaseExists(db), true);
+      assert.equal(await server.exactly(db), true);
     });
   });
 }
