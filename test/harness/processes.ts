@@ -60,11 +60,19 @@ function killAllSync(): void {
 }
 // Last line of defence: whatever ends this process, no server it started outlives it and no temp dir stays.
 process.once('exit', killAllSync);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    killAllSync();
-    process.kill(process.pid, signal);
-  });
+const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const onSignal = (signal: NodeJS.Signals): void => {
+  killAllSync();
+  process.kill(process.pid, signal);
+};
+for (const signal of stopSignals) process.once(signal, onSignal);
+
+/**
+ * For a long-running script that stops its servers gracefully itself when signalled (scripts/local.ts): drops
+ * the kill-everything-and-re-raise signal handlers above. The exit hook stays, so nothing outlives the process.
+ */
+export function handleStopSignalsYourself(): void {
+  for (const signal of stopSignals) process.removeListener(signal, onSignal);
 }
 
 export function startProcess(options: StartOptions): ManagedProcess {

@@ -127,8 +127,9 @@ export function planDatabase(
   const owner = p.owner ?? o.owner;
   return [
     ...settingChanges(name, o, p),
-    ...extensionChanges(o.extensions ?? [], p.extensions),
+    // Schemas first: an extension may be installed into (or moved to) one the spec creates.
     ...schemaChanges(o.schemas ?? [], p.schemas, owner),
+    ...extensionChanges(o.extensions ?? [], p.extensions),
   ];
 }
 

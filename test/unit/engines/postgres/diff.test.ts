@@ -84,6 +84,17 @@ describe('diffDatabase', () => {
       ],
     );
   });
+
+  it('creates a schema before an extension that goes into it (the shipped example does this)', () => {
+    const plan = planDatabase('db', observed, {
+      extensions: [{ name: 'pg_trgm', schema: 'search' }],
+      schemas: [{ name: 'app' }, { name: 'search' }],
+    });
+    const sql = plan.map((c) => c.sql);
+    const schema = sql.findIndex((q) => q.startsWith('CREATE SCHEMA'));
+    const extension = sql.findIndex((q) => q.startsWith('CREATE EXTENSION'));
+    assert.ok(schema >= 0 && extension > schema, JSON.stringify(sql));
+  });
 });
 
 const role: RoleRow = {
