@@ -3,7 +3,7 @@
 // original error object is kept except its number and a redacted server message. A failed TLS handshake is
 // told in the words of the spec (mode, host, the CA Secret or the system store, the names in the certificate)
 // instead of OpenSSL's, and a refused login on a connection says whether TLS may be what the account lacks.
-import type { TlsContext } from './tls.ts';
+import { describeTlsFailure, type DriverTlsShape, type TlsContext } from '../tls.ts';
 
 /** An error from the server or the connection, safe to log and to put in a condition message. */
 export class MysqlEngineError extends Error {
@@ -112,135 +112,26 @@ interface DriverError {
   sqlMessage?: unknown;
   errno?: unknown;
   code?: unknown;
-  /** OpenSSL's reason ("tlsv1 alert unknown ca"), and its library, on an error from OpenSSL. */
-  reason?: unknown;
-  library?: unknown;
-  /** On Node's host name mismatch (ERR_TLS_CERT_ALTNAME_INVALID): the name checked and the peer certificate. */
-  host?: unknown;
-  cert?: unknown;
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-// Node's chain verification errors carry OpenSSL's X509 texts (mysql2 overwrites their codes with
-// HANDSHAKE_SSL_ERROR). OpenSSL 1 wrote "self signed", OpenSSL 3 "self-signed".
-const untrustedChain = new Set([
-  'self-signed certificate in certificate chain',
-  'self-signed certificate',
-  'unable to get local issuer certificate',
-  'unable to get issuer certificate',
-  'unable to verify the first certificate',
-  'certificate not trusted',
-]);
-const certificateDates: Readonly<Record<string, string>> = {
-  'certificate has expired': 'the server certificate has expired',
-  'certificate is not yet valid': 'the server certificate is not valid yet',
+/**
+ * mysql2's own TLS shapes: its code for a server that does not offer TLS, and the code it puts over Node's on
+ * any error from the handshake (a chain verification error then tells what failed by its message alone).
+ */
+const mysql2TlsShape: DriverTlsShape = (err) => {
+  const code = text((err as DriverError).code);
+  if (code === 'HANDSHAKE_NO_SSL_SUPPORT') return 'no-tls';
+  return code === 'HANDSHAKE_SSL_ERROR' ? 'handshake' : undefined;
 };
-
-/** TLS alerts the server sends about the client certificate, and what they mean. */
-const clientCertificateAlerts: Readonly<Record<string, string>> = {
-  'unknown ca': 'it is not signed by a CA the server trusts',
-  'bad certificate': 'the server cannot use it',
-  'unsupported certificate': 'the server cannot use it (is it a client certificate?)',
-  'certificate unknown': 'the server cannot use it',
-  'certificate expired': 'it has expired',
-  'certificate revoked': 'it is revoked',
-  'decrypt error': 'its signature does not verify',
-  'access denied': 'the server denies it access',
-};
-
-/** OpenSSL errors about the client certificate and key themselves, before anything is sent. */
-const clientMaterial: Readonly<Record<string, string>> = {
-  'no start line': 'the client certificate or key in tls.clientCertificateSecretRef is not PEM',
-  'key values mismatch':
-    'the private key in tls.clientCertificateSecretRef does not belong to its certificate',
-  'bad decrypt': 'the private key in tls.clientCertificateSecretRef is encrypted',
-};
-
-/** OpenSSL's reason without its error number, function, source path and line ("…:tlsv1 alert unknown ca:../deps/…"). */
-function opensslReason(e: DriverError): string | undefined {
-  const reason = text(e.reason);
-  if (reason !== undefined && reason.length > 0) return reason;
-  const m = /error:[0-9A-F]+:[^:\n]*:[^:\n]*:([^:\n]+)/.exec(text(e.message) ?? '');
-  return m?.[1]?.trim();
-}
-
-/** The names a certificate is for: its subjectAltName entries, or else its common name. */
-function certificateNames(cert: unknown): string | undefined {
-  if (typeof cert !== 'object' || cert === null) return undefined;
-  const { subjectaltname, subject } = cert as { subjectaltname?: unknown; subject?: unknown };
-  const san = text(subjectaltname);
-  if (san !== undefined && san.length > 0) {
-    return san
-      .split(',')
-      .map((n) => n.trim().replace(/^(?:DNS|IP Address):/, ''))
-      .join(', ');
-  }
-  const cn = typeof subject === 'object' && subject !== null ? (subject as { CN?: unknown }).CN : undefined;
-  const common = Array.isArray(cn) ? cn.map(String).join(', ') : text(cn);
-  return common === undefined ? undefined : `CN=${common} (no subjectAltName)`;
-}
-
-function hostMismatch(e: DriverError, tls: TlsContext): string {
-  const checked = tls.expected ?? { name: text(e.host) ?? tls.host, from: 'connection.host' };
-  const names = certificateNames(e.cert);
-  const found = names === undefined ? (text(e.reason) ?? text(e.message) ?? '') : `it names ${names}`;
-  return `the server certificate does not name ${checked.name} (${checked.from}); ${found}`;
-}
-
-function alert(reason: string, tls: TlsContext): string | undefined {
-  const m = /^(?:ssl|tls)v[0-9]* alert (.+)$/.exec(reason);
-  if (m?.[1] === undefined) return undefined;
-  const name = m[1];
-  if (name === 'certificate required' && !tls.clientCertificate) {
-    return 'the server requires a client certificate: set tls.clientCertificateSecretRef (TLS alert: certificate required)';
-  }
-  const why = clientCertificateAlerts[name];
-  if (why !== undefined && tls.clientCertificate) {
-    return `the server refused the client certificate from tls.clientCertificateSecretRef: ${why} (TLS alert: ${name})`;
-  }
-  return `the server ended the TLS handshake (TLS alert: ${name})`;
-}
-
-function opensslFailure(e: DriverError, tls: TlsContext): string | undefined {
-  const reason = opensslReason(e);
-  if (reason === undefined) return undefined;
-  if (text(e.library) === undefined && !/error:[0-9A-F]+:/.test(text(e.message) ?? '')) return undefined;
-  return alert(reason, tls) ?? clientMaterial[reason] ?? `TLS failed: ${reason}`;
-}
-
-/** A failure of Node's chain verification (mysql2 has replaced its code with HANDSHAKE_SSL_ERROR). */
-function verifyFailure(message: string, tls: TlsContext): string {
-  const verify = message.toLowerCase().replace(/self signed/g, 'self-signed');
-  if (untrustedChain.has(verify)) {
-    return `the server certificate is not signed by a CA in ${tls.trust}: ${message}`;
-  }
-  return certificateDates[verify] ?? `the TLS handshake failed: ${message}`;
-}
-
-function handshakeFailure(e: DriverError, tls: TlsContext): string | undefined {
-  const code = text(e.code);
-  const message = text(e.message) ?? '';
-  if (code === 'HANDSHAKE_NO_SSL_SUPPORT') {
-    return 'the server does not offer TLS: enable TLS on the server, or set tls.mode: disable where the network is trusted';
-  }
-  if (
-    code === 'ERR_TLS_CERT_ALTNAME_INVALID' ||
-    message.startsWith("Hostname/IP does not match certificate's altnames")
-  ) {
-    return hostMismatch(e, tls);
-  }
-  return opensslFailure(e, tls) ?? (code === 'HANDSHAKE_SSL_ERROR' ? verifyFailure(message, tls) : undefined);
-}
 
 /**
- * What failed in a TLS handshake, in the words of the spec; undefined when the error is not about TLS. Pure,
- * so every shape Node and mysql2 give is table-tested.
+ * What failed in a TLS handshake of mysql2, in the words of the spec (src/engines/tls.ts); undefined when the
+ * error is not about TLS.
  */
-export function describeTlsFailure(err: unknown, tls: TlsContext): string | undefined {
-  if (typeof err !== 'object' || err === null || tls.mode === 'disable') return undefined;
-  const what = handshakeFailure(err, tls);
-  return what === undefined ? undefined : `TLS ${tls.mode} to ${tls.host}: ${what}`;
+export function describeMysqlTlsFailure(err: unknown, tls: TlsContext): string | undefined {
+  return describeTlsFailure(err, tls, mysql2TlsShape);
 }
 
 /** What a refused login on this connection may be missing, as TLS goes. */
@@ -271,7 +162,7 @@ export function toEngineError(
   const e = err as DriverError;
   const number = errnoOf(err);
   const code = text(e.code);
-  const handshake = tls === undefined ? undefined : describeTlsFailure(err, tls);
+  const handshake = tls === undefined ? undefined : describeMysqlTlsFailure(err, tls);
   if (handshake !== undefined)
     return new MysqlEngineError(`${doing}: ${redact(handshake, secrets)}`, number, code);
   const explanation = number === undefined ? undefined : explanations[number];

@@ -8,7 +8,7 @@ import type { Reader } from './catalog.ts';
 import { redact, toEngineError } from './errors.ts';
 import type { Flavor } from './flavor.ts';
 import type { Statement } from './sql/ledger.ts';
-import { tlsContext, type TlsContext } from './tls.ts';
+import { tlsContext, type TlsContext } from '../tls.ts';
 import { inSqlSpan, type SqlTarget } from '../../tracing/sql.ts';
 
 /** Optional observers of what the engine does. */

@@ -11,21 +11,10 @@
 // handshake, before any credential is sent; the TLS server name is set only to a DNS name.
 import { isIP } from 'node:net';
 import type { SslOptions } from 'mysql2';
-import { UnsupportedError, type ConnectionSettings, type TlsMode } from '../engine.ts';
+import { UnsupportedError, type ConnectionSettings } from '../engine.ts';
+import { expectedName, trustedCa } from '../tls.ts';
 
 type Tls = ConnectionSettings['tls'];
-
-/** TLS settings the engine cannot use (a CA Secret without a certificate); the message says which. */
-export class TlsSettingsError extends Error {
-  override name = 'TlsSettingsError';
-}
-
-/** Where the trusted CAs come from, in the words of the spec. */
-export function caSource(tls: Pick<Tls, 'ca'>): string {
-  return tls.ca === undefined
-    ? 'the system trust store (tls.caSecretRef is not set)'
-    : 'the CA Secret (tls.caSecretRef)';
-}
 
 function clientCertificate(tls: Tls): Pick<SslOptions, 'cert' | 'key'> {
   if (tls.cert === undefined && tls.key === undefined) return {};
@@ -35,18 +24,9 @@ function clientCertificate(tls: Tls): Pick<SslOptions, 'cert' | 'key'> {
   return { cert: tls.cert, key: tls.key };
 }
 
-// Node reads only PEM certificates from a string and silently skips anything else, so a CA Secret holding DER,
-// a key or a typo would leave an empty trust store and read as an untrusted server.
-const pemCertificate = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----/;
-
 function trustedCas(tls: Tls): Pick<SslOptions, 'ca'> {
-  if (tls.ca === undefined) return {};
-  if (!pemCertificate.test(tls.ca)) {
-    throw new TlsSettingsError(
-      `${caSource(tls)} holds no PEM certificate (-----BEGIN CERTIFICATE-----), so no CA could be trusted`,
-    );
-  }
-  return { ca: tls.ca };
+  const ca = trustedCa(tls);
+  return ca === undefined ? {} : { ca };
 }
 
 /** The `ssl` option for mysql2, or undefined for plain TCP. tls.serverName matters to verify-full only. */
@@ -73,11 +53,6 @@ export function sslOptions(tls: Tls): SslOptions | undefined {
   }
 }
 
-/** Under verify-full, the name the server certificate must carry: tls.serverName, or else the host. */
-export function expectedName(tls: Pick<Tls, 'mode' | 'serverName'>, host: string): string | undefined {
-  return tls.mode === 'verify-full' ? (tls.serverName ?? host) : undefined;
-}
-
 /** How a connection reaches the server, and which name its certificate is checked against. */
 export interface Route {
   /**
@@ -102,28 +77,4 @@ export function route(settings: Pick<ConnectionSettings, 'host' | 'port' | 'tls'
   if (name === undefined) return { driverHost: settings.host };
   const socket = { host: settings.host, port: settings.port };
   return { driverHost: name, socket: isIP(name) === 0 ? socket : { ...socket, checkedName: name } };
-}
-
-/** What an error message may tell about a connection's TLS: never a certificate, a key or a password. */
-export interface TlsContext {
-  mode: TlsMode;
-  host: string;
-  /** The name verify-full checks and where it comes from. */
-  expected?: { name: string; from: 'connection.host' | 'tls.serverName' };
-  /** Where the trusted CAs come from (caSource). */
-  trust: string;
-  clientCertificate: boolean;
-}
-
-export function tlsContext(host: string, tls: Tls): TlsContext {
-  const name = expectedName(tls, host);
-  return {
-    mode: tls.mode,
-    host,
-    ...(name === undefined
-      ? {}
-      : { expected: { name, from: tls.serverName === undefined ? 'connection.host' : 'tls.serverName' } }),
-    trust: caSource(tls),
-    clientCertificate: tls.cert !== undefined,
-  };
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ConnectionSettings } from '../../../src/engines/engine.ts';
 import { createMysqlEngine } from '../../../src/engines/mysql/engine.ts';
-import { TlsSettingsError } from '../../../src/engines/mysql/tls.ts';
+import { TlsSettingsError } from '../../../src/engines/tls.ts';
 import { startMariaDb, type MariaDbServer } from '../../harness/mariadb.ts';
 import { createCertificateAuthority } from '../../harness/pki.ts';
 import type { DatabaseLogin } from '../../harness/postgres.ts';

@@ -157,8 +157,8 @@ describe('postgres engine: databases', () => {
     const before = await engine.observeDatabase(name, desired);
     assert.deepEqual(before.differences, [
       'connection limit 5 → 20',
-      'extension hstore version 1.7 → 1.8',
       'schema reports missing',
+      'extension hstore version 1.7 → 1.8',
     ]);
     await engine.updateDatabase(name, desired);
     assert.deepEqual((await engine.observeDatabase(name, desired)).differences, []);

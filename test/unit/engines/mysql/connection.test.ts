@@ -1,17 +1,12 @@
 // TLS modes and pool options: the pure mapping from ConnectionSettings to what mysql2 is given, and which name
 // the server certificate is checked against (mysql2 cannot be given a name of its own: see src/engines/mysql/tls.ts).
+// What both engines share (the CA check on its own, tlsContext) is tested in test/unit/engines/tls.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UnsupportedError, type ConnectionSettings } from '../../../../src/engines/engine.ts';
 import { poolOptions } from '../../../../src/engines/mysql/pool.ts';
-import {
-  route,
-  sslOptions,
-  tlsContext,
-  TlsSettingsError,
-  type Route,
-  type TlsContext,
-} from '../../../../src/engines/mysql/tls.ts';
+import { route, sslOptions, type Route } from '../../../../src/engines/mysql/tls.ts';
+import { TlsSettingsError } from '../../../../src/engines/tls.ts';
 
 type Tls = ConnectionSettings['tls'];
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -138,50 +133,6 @@ describe('route: the name the server certificate must carry, and who opens the s
   for (const [reason, host, tls, expected] of cases)
     it(reason, () => {
       assert.deepEqual(route({ host, port: 3306, tls }), expected);
-    });
-});
-
-describe('tlsContext: what error messages may say', () => {
-  const cases: [string, string, Tls, TlsContext][] = [
-    [
-      'disable: nothing checked',
-      'db',
-      { mode: 'disable' },
-      {
-        mode: 'disable',
-        host: 'db',
-        trust: 'the system trust store (tls.caSecretRef is not set)',
-        clientCertificate: false,
-      },
-    ],
-    [
-      'verify-full on the host, CA from the Secret, with a client certificate (never its contents)',
-      '127.0.0.1',
-      { mode: 'verify-full', ca: CA, cert: 'CERT', key: 'KEY' },
-      {
-        mode: 'verify-full',
-        host: '127.0.0.1',
-        expected: { name: '127.0.0.1', from: 'connection.host' },
-        trust: 'the CA Secret (tls.caSecretRef)',
-        clientCertificate: true,
-      },
-    ],
-    [
-      'verify-full on serverName',
-      '127.0.0.1',
-      { mode: 'verify-full', serverName: 'db.test' },
-      {
-        mode: 'verify-full',
-        host: '127.0.0.1',
-        expected: { name: 'db.test', from: 'tls.serverName' },
-        trust: 'the system trust store (tls.caSecretRef is not set)',
-        clientCertificate: false,
-      },
-    ],
-  ];
-  for (const [reason, host, tls, expected] of cases)
-    it(reason, () => {
-      assert.deepEqual(tlsContext(host, tls), expected);
     });
 });
 
