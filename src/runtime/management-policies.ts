@@ -96,4 +96,3 @@ export class ManagementPolicyResolver {
     return !this.enabled || this.actions.has(action) || this.actions.has('*');
   }
 }
-

@@ -129,7 +129,11 @@ describe('supported management policies (feature enabled)', () => {
     assert.equal(SUPPORTED_MANAGEMENT_POLICIES.length, 15);
     for (const set of SUPPORTED_MANAGEMENT_POLICIES) {
       assert.equal(new ManagementPolicyResolver(set).validate(), undefined, `[${set.join(' ')}]`);
-      assert.equal(new ManagementPolicyResolver([...set].reverse()).validate(), undefined, `reversed [${set.join(' ')}]`);
+      assert.equal(
+        new ManagementPolicyResolver([...set].reverse()).validate(),
+        undefined,
+        `reversed [${set.join(' ')}]`,
+      );
     }
   });
 });
