@@ -20,6 +20,7 @@ const operationCounters: Record<string, DbopsMetricName> = {
 const seconds = (startedMs: number): number => (performance.now() - startedMs) / 1000;
 
 const operations = ['create', 'update', 'delete'] as const;
+const initialised = new WeakMap<DbopsMetrics, Set<string>>();
 
 /**
  * Creates the operation series of every kind at zero for an engine and namespace, before their first
@@ -32,6 +33,12 @@ export function initialiseOperations(
   namespace: string,
 ): void {
   if (metrics === undefined) return;
+  // Called at every connect and health check: the 27 series of a pair are made once per registry.
+  const done = initialised.get(metrics) ?? new Set<string>();
+  initialised.set(metrics, done);
+  const pair = `${engine}/${namespace}`;
+  if (done.has(pair)) return;
+  done.add(pair);
   for (const operation of operations) {
     for (const counter of Object.values(operationCounters)) {
       for (const status of ['success', 'failure'])
